@@ -1,0 +1,58 @@
+import { DemoConfigError, readDemoConfig } from './demo-config.js';
+
+const SECRET = 'a-demo-secret-that-is-long-enough-0123456789';
+
+describe('readDemoConfig', () => {
+  it('generates a development secret when none is set', () => {
+    const config = readDemoConfig({});
+
+    expect(config.generatedSecret).toBe(true);
+    expect(String(config.wsAuth.secret).length).toBeGreaterThanOrEqual(32);
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+  });
+
+  it('refuses to start in production without a secret', () => {
+    expect(() => readDemoConfig({ NODE_ENV: 'production' })).toThrow(DemoConfigError);
+    expect(() => readDemoConfig({ NODE_ENV: 'production' })).toThrow(/WS_AUTH_JWT_SECRET is not set/);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['short', 'too-short'],
+  ])('refuses a secret that is %s, naming the variable', (_name, secret) => {
+    expect(() => readDemoConfig({ WS_AUTH_JWT_SECRET: secret })).toThrow(/WS_AUTH_JWT_SECRET must be at least 32 bytes long/);
+  });
+
+  it('reads every variable', () => {
+    const config = readDemoConfig({
+      WS_AUTH_JWT_SECRET: SECRET,
+      WS_AUTH_ALGORITHMS: 'HS256, HS512',
+      WS_AUTH_ISSUER: 'https://issuer.test',
+      WS_AUTH_AUDIENCE: 'chat-api,admin-api',
+      WS_AUTH_CLOCK_TOLERANCE_SEC: '30',
+      PORT: '4000',
+      HOST: '0.0.0.0',
+    });
+
+    expect(config.generatedSecret).toBe(false);
+    expect(config.wsAuth).toEqual({
+      secret: SECRET,
+      algorithms: ['HS256', 'HS512'],
+      issuer: ['https://issuer.test'],
+      audience: ['chat-api', 'admin-api'],
+      clockToleranceSec: 30,
+    });
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be a number; received "abc"\./],
+    ['PORT', '70000', /PORT must be an integer from 0 to 65535; received "70000"\./],
+    ['PORT', '80.5', /PORT must be an integer from 0 to 65535/],
+    ['WS_AUTH_CLOCK_TOLERANCE_SEC', 'soon', /WS_AUTH_CLOCK_TOLERANCE_SEC must be a number; received "soon"\./],
+  ])('rejects %s=%s', (name, value, message) => {
+    expect(() => readDemoConfig({ WS_AUTH_JWT_SECRET: SECRET, [name]: value })).toThrow(message);
+  });
+});

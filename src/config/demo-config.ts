@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+
+import type { JwtAlgorithm, WsAuthModuleOptions } from '../ws-auth/index.js';
+
+/** Configuration of the demo chat server, read from environment variables. */
+export interface DemoConfig {
+  /** TCP port of the HTTP and Socket.IO server; 0 picks a free port. */
+  port: number;
+  /** Interface address to listen on. */
+  host: string;
+  /** Options handed to `WsAuthModule`. */
+  wsAuth: WsAuthModuleOptions;
+  /** True when the HS secret was generated at start because `WS_AUTH_JWT_SECRET` was not set. */
+  generatedSecret: boolean;
+}
+
+/** Thrown when an environment variable holds a value the server cannot start with. */
+export class DemoConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DemoConfigError';
+  }
+}
+
+/** Shortest secret accepted, in bytes; the module enforces the same limit. */
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * Reads the demo's configuration from `env`.
+ *
+ * Without `WS_AUTH_JWT_SECRET`, a random development secret is generated, except when
+ * `NODE_ENV=production`, where the server refuses to start.
+ */
+export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const { secret, generatedSecret } = readSecret(env);
+
+  const wsAuth: WsAuthModuleOptions = {
+    secret,
+    algorithms: readList(env, 'WS_AUTH_ALGORITHMS') as JwtAlgorithm[] | undefined,
+    issuer: readList(env, 'WS_AUTH_ISSUER'),
+    audience: readList(env, 'WS_AUTH_AUDIENCE'),
+    clockToleranceSec: readNumber(env, 'WS_AUTH_CLOCK_TOLERANCE_SEC'),
+  };
+
+  return {
+    port: readPort(env),
+    host: env.HOST?.trim() || '127.0.0.1',
+    wsAuth: withoutUndefined(wsAuth),
+    generatedSecret,
+  };
+}
+
+function readSecret(env: NodeJS.ProcessEnv): { secret: string; generatedSecret: boolean } {
+  const secret = env.WS_AUTH_JWT_SECRET;
+
+  if (secret === undefined) {
+    if (env.NODE_ENV === 'production') {
+      throw new DemoConfigError(
+        'WS_AUTH_JWT_SECRET is not set; in production the server does not generate one. Set it to a secret of at least 32 bytes.',
+      );
+    }
+    return { secret: randomBytes(MIN_SECRET_BYTES).toString('base64url'), generatedSecret: true };
+  }
+
+  const length = Buffer.byteLength(secret, 'utf8');
+  if (length < MIN_SECRET_BYTES) {
+    throw new DemoConfigError(
+      `WS_AUTH_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes long; it is ${length} bytes. Generate one with: openssl rand -base64 48`,
+    );
+  }
+  return { secret, generatedSecret: false };
+}
+
+function readList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    return undefined;
+  }
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function readNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    return undefined;
+  }
+  const value = Number(raw);
+  if (!Number.isFinite(value)) {
+    throw new DemoConfigError(`${name} must be a number; received ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
+
+function readPort(env: NodeJS.ProcessEnv): number {
+  const port = readNumber(env, 'PORT') ?? 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new DemoConfigError(`PORT must be an integer from 0 to 65535; received ${JSON.stringify(env.PORT)}.`);
+  }
+  return port;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}

@@ -1,0 +1,96 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Socket } from 'socket.io';
+
+import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
+import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
+import { WsAuthException } from '../errors/ws-auth.exception.js';
+import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
+import type { WsPrincipal } from '../verification/ws-principal.js';
+import { acknowledgeDenial } from './acknowledge-denial.js';
+import { WS_AUTH_PUBLIC_KEY, WS_AUTH_SCOPES_KEY } from './ws-auth.decorators.js';
+
+/** What the guard needs to know about a handler, read once from its metadata. */
+interface HandlerPolicy {
+  isPublic: boolean;
+  requiredScopes: readonly string[];
+}
+
+/**
+ * Checks every message of a gateway it is applied to with `@UseGuards(WsAuthGuard)`.
+ *
+ * The handshake of such a gateway is authenticated by the module before the gateway sees the
+ * connection. Each message then reuses the socket's verdict without verifying the signature
+ * again: the token must not have expired since, and `@WsScopes()` must be satisfied.
+ * A denied message gets the `exception` event and, if the client sent one, its acknowledgement
+ * receives `{ ok: false, error: { code, message } }`; the socket stays connected.
+ */
+@Injectable()
+export class WsAuthGuard implements CanActivate {
+  private readonly policies = new WeakMap<object, HandlerPolicy>();
+
+  constructor(
+    @Inject(Reflector) protected readonly reflector: Reflector,
+    @Inject(WS_AUTH_CLOCK) protected readonly clock: Clock,
+    @Inject(WS_AUTH_RESOLVED_OPTIONS) protected readonly options: ResolvedWsAuthOptions,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'ws') {
+      throw new TypeError(`WsAuthGuard protects WebSocket gateways only; it was applied to a ${context.getType()} handler.`);
+    }
+
+    const policy = this.policyFor(context);
+    if (policy.isPublic) {
+      return true;
+    }
+
+    const principal = this.getPrincipal(context.switchToWs().getClient<Socket>());
+    if (principal === undefined) {
+      return this.deny(context, WsAuthErrorCode.TOKEN_MISSING);
+    }
+
+    if (principal.expiresAt !== null && this.clock.now() >= principal.expiresAt + this.options.clockToleranceMs) {
+      return this.deny(context, WsAuthErrorCode.TOKEN_EXPIRED);
+    }
+
+    for (const scope of policy.requiredScopes) {
+      if (!principal.scopes.includes(scope)) {
+        return this.deny(context, WsAuthErrorCode.FORBIDDEN);
+      }
+    }
+
+    return true;
+  }
+
+  /** Returns the principal that the handshake stored on the socket. Override to read it elsewhere. */
+  protected getPrincipal(client: Socket): WsPrincipal | undefined {
+    return (client.data as { user?: WsPrincipal } | undefined)?.user;
+  }
+
+  /**
+   * Denies the message: answers the client's acknowledgement, then throws the exception that
+   * Nest's WebSocket exception filter turns into the `exception` event.
+   */
+  protected deny(context: ExecutionContext, code: WsAuthErrorCode): never {
+    const exception = new WsAuthException(code);
+    acknowledgeDenial(context, exception);
+    throw exception;
+  }
+
+  private policyFor(context: ExecutionContext): HandlerPolicy {
+    const handler = context.getHandler();
+    let policy = this.policies.get(handler);
+
+    if (policy === undefined) {
+      const targets = [handler, context.getClass()];
+      policy = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(WS_AUTH_PUBLIC_KEY, targets) === true,
+        requiredScopes: [...new Set(this.reflector.getAllAndMerge<string[]>(WS_AUTH_SCOPES_KEY, targets))],
+      };
+      this.policies.set(handler, policy);
+    }
+
+    return policy;
+  }
+}

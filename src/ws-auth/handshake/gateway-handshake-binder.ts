@@ -1,0 +1,147 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type Type } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { WebSocketServer } from '@nestjs/websockets';
+import { GATEWAY_METADATA } from '@nestjs/websockets/constants.js';
+import type { Namespace, Server } from 'socket.io';
+
+import { WsAuthGuard } from '../guard/ws-auth.guard.js';
+import { HandshakeAuthenticator, type SocketMiddleware } from './handshake-authenticator.js';
+
+/**
+ * Property that the binder declares, with Nest's own `@WebSocketServer()`, on every gateway
+ * class that uses `WsAuthGuard`. Nest assigns the gateway's server to it while it connects the
+ * gateway, before it subscribes `handleConnection`; the property's setter attaches the handshake
+ * middleware at that moment, so no client can connect unauthenticated in between.
+ */
+export const WS_AUTH_SERVER_PROPERTY = 'wsAuthServer';
+
+/** Binders that watch each hooked gateway prototype; several applications may share a class. */
+const bindersByPrototype = new WeakMap<object, Set<GatewayHandshakeBinder>>();
+
+/** Server assigned by Nest to each gateway instance, read back through the hooked property. */
+const serverByGateway = new WeakMap<object, Server | Namespace>();
+
+/**
+ * Protects the handshake of every gateway that applies `WsAuthGuard`, on the class or on any
+ * handler: its namespace gets the handshake middleware before any client can connect.
+ */
+@Injectable()
+export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly guardedGateways: { metatype: Type; instance: () => unknown }[];
+  private readonly protectedGateways = new WeakSet<object>();
+  private readonly protectedNamespaces = new WeakSet<object>();
+  private readonly middleware: SocketMiddleware;
+
+  constructor(
+    @Inject(DiscoveryService) discovery: DiscoveryService,
+    @Inject(HandshakeAuthenticator) handshake: HandshakeAuthenticator,
+  ) {
+    this.middleware = handshake.middleware();
+
+    // This runs while Nest creates providers, before it connects gateways to their servers,
+    // which is why the hook is installed here rather than in onModuleInit.
+    const scanner = new MetadataScanner();
+    this.guardedGateways = discovery
+      .getProviders()
+      .filter((wrapper) => isGuardedGateway(wrapper.metatype, scanner))
+      .map((wrapper) => ({ metatype: wrapper.metatype as Type, instance: (): unknown => wrapper.instance }));
+
+    for (const gateway of this.guardedGateways) {
+      installServerHook(gateway.metatype.prototype as object, this);
+    }
+  }
+
+  /** Fails the start when a guarded gateway was connected without its handshake protected. */
+  onApplicationBootstrap(): void {
+    for (const gateway of this.guardedGateways) {
+      const instance = gateway.instance();
+      if (typeof instance === 'object' && instance !== null && !this.protectedGateways.has(instance)) {
+        throw new Error(
+          `WsAuthGuard is applied to ${gateway.metatype.name}, but its handshake could not be protected: ` +
+            'Nest did not assign it a Socket.IO server. Use @nestjs/platform-socket.io as the WebSocket adapter.',
+        );
+      }
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const gateway of this.guardedGateways) {
+      bindersByPrototype.get(gateway.metatype.prototype as object)?.delete(this);
+    }
+  }
+
+  /** Attaches the handshake middleware once Nest assigns a server to one of this binder's gateways. */
+  protectServer(gatewayInstance: object, server: Server | Namespace): void {
+    if (!this.guardedGateways.some((gateway) => gateway.instance() === gatewayInstance)) {
+      return;
+    }
+
+    // A gateway without a namespace gets the root server, whose `use` guards the main namespace.
+    const namespace = isRootServer(server) ? server.sockets : server;
+    if (!this.protectedNamespaces.has(namespace)) {
+      namespace.use(this.middleware);
+      this.protectedNamespaces.add(namespace);
+    }
+    this.protectedGateways.add(gatewayInstance);
+  }
+}
+
+function isRootServer(server: Server | Namespace): server is Server {
+  return typeof (server as Partial<Server>).of === 'function';
+}
+
+function isGuardedGateway(metatype: unknown, scanner: MetadataScanner): boolean {
+  if (typeof metatype !== 'function' || !Reflect.hasMetadata(GATEWAY_METADATA, metatype)) {
+    return false;
+  }
+  if (listsWsAuthGuard(Reflect.getMetadata(GUARDS_METADATA, metatype))) {
+    return true;
+  }
+
+  const prototype = metatype.prototype as Record<string, unknown>;
+  return scanner
+    .getAllMethodNames(prototype)
+    .some((name) => listsWsAuthGuard(Reflect.getMetadata(GUARDS_METADATA, prototype[name] as object)));
+}
+
+function listsWsAuthGuard(guards: unknown): boolean {
+  if (!Array.isArray(guards)) {
+    return false;
+  }
+  return guards.some(
+    (guard: unknown) =>
+      guard === WsAuthGuard ||
+      guard instanceof WsAuthGuard ||
+      (typeof guard === 'function' && guard.prototype instanceof WsAuthGuard),
+  );
+}
+
+function installServerHook(prototype: object, binder: GatewayHandshakeBinder): void {
+  let binders = bindersByPrototype.get(prototype);
+  if (binders !== undefined) {
+    binders.add(binder);
+    return;
+  }
+
+  binders = new Set([binder]);
+  bindersByPrototype.set(prototype, binders);
+
+  WebSocketServer()(prototype, WS_AUTH_SERVER_PROPERTY);
+  Object.defineProperty(prototype, WS_AUTH_SERVER_PROPERTY, {
+    configurable: true,
+    enumerable: true,
+    get(this: object): Server | Namespace | undefined {
+      return serverByGateway.get(this);
+    },
+    set(this: object, server: Server | Namespace | null) {
+      if (server === null || server === undefined || this === prototype) {
+        return;
+      }
+      serverByGateway.set(this, server);
+      for (const watcher of bindersByPrototype.get(prototype) ?? []) {
+        watcher.protectServer(this, server);
+      }
+    },
+  });
+}

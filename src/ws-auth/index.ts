@@ -1,0 +1,41 @@
+// Public API of nestjs-ws-auth, listed name by name. Anything not exported here is internal.
+
+export { WsAuthModule } from './ws-auth.module.js';
+export { WS_AUTH_MODULE_OPTIONS, type WsAuthModuleExtras } from './ws-auth.module-definition.js';
+export type { JwtAlgorithm, WsAuthModuleOptions } from './options/ws-auth-options.interface.js';
+
+export { WsAuthGuard } from './guard/ws-auth.guard.js';
+export { Public, WS_AUTH_PUBLIC_KEY, WS_AUTH_SCOPES_KEY, WsScopes, WsUser } from './guard/ws-auth.decorators.js';
+export { WsAuthExceptionFilter } from './guard/ws-auth-exception.filter.js';
+export type { WsDeniedAck } from './guard/acknowledge-denial.js';
+export { WsAuthConnectError } from './handshake/ws-auth-connect-error.js';
+
+export { WS_AUTH_ERROR_CODES, WS_AUTH_ERROR_MESSAGES, WsAuthErrorCode } from './errors/ws-auth-error-code.js';
+export {
+  isWsAuthException,
+  WsAuthException,
+  type WsAuthErrorBody,
+  type WsAuthExceptionPayload,
+} from './errors/ws-auth.exception.js';
+export { AuthUnavailableError, isAuthUnavailableError } from './errors/auth-unavailable.error.js';
+
+export { type Clock, systemClock, WS_AUTH_CLOCK } from './clock/clock.js';
+
+export type { WsPrincipal } from './verification/ws-principal.js';
+export {
+  evaluateVerdictAt,
+  type AcceptedVerdict,
+  type RejectedVerdict,
+  type TokenVerdict,
+  type VerdictEvaluation,
+} from './verification/token-verdict.js';
+export { TokenVerifier } from './verification/token-verifier.js';
+export { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
+export { TokenAuthenticator } from './verification/token-authenticator.js';
+
+export { TokenCacheService } from './cache/token-cache.service.js';
+export { TOKEN_CACHE_STORE, type TokenCacheStore } from './cache/token-cache.store.js';
+export type { TokenCacheOptions } from './cache/token-cache.options.js';
+
+export { CircuitBreakerService } from './breaker/circuit-breaker.service.js';
+export type { CircuitBreakerOptions } from './breaker/circuit-breaker.options.js';

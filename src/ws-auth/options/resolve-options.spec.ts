@@ -1,0 +1,168 @@
+import { generateKeyPairSync } from 'node:crypto';
+
+import { resolveWsAuthOptions } from './resolve-options.js';
+import type { WsAuthModuleOptions } from './ws-auth-options.interface.js';
+
+const SECRET = 's'.repeat(32);
+
+function resolve(options: Record<string, unknown>): ReturnType<typeof resolveWsAuthOptions> {
+  return resolveWsAuthOptions(options);
+}
+
+function thrownBy(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('Expected the action to throw, but it returned.');
+}
+
+describe('resolveWsAuthOptions', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ecP256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const ecP384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+  const rsaPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+  it('applies the defaults', () => {
+    const resolved = resolve({ secret: SECRET });
+
+    expect(resolved.algorithms).toEqual(['HS256']);
+    expect(resolved.clockToleranceMs).toBe(0);
+    expect(resolved.requireExpiration).toBe(true);
+    expect(resolved.maxTokenBytes).toBe(8192);
+    expect(resolved.allowQueryToken).toBe(false);
+    expect(resolved.queryTokenParameter).toBe('token');
+    expect(resolved.secretKey?.type).toBe('secret');
+    expect(resolved.publicKey).toBeNull();
+  });
+
+  it('prepares a PEM public key once and picks its algorithm', () => {
+    const resolved = resolve({ publicKey: rsaPem });
+
+    expect(resolved.publicKey?.asymmetricKeyType).toBe('rsa');
+    expect(resolved.algorithms).toEqual(['RS256']);
+  });
+
+  it('accepts DER bytes and KeyObjects as public keys', () => {
+    const der = rsa.publicKey.export({ type: 'spki', format: 'der' });
+
+    expect(resolve({ publicKey: der }).publicKey?.asymmetricKeyType).toBe('rsa');
+    expect(resolve({ publicKey: ecP256.publicKey }).algorithms).toEqual(['ES256']);
+    expect(resolve({ publicKey: ecP384.publicKey }).algorithms).toEqual(['ES384']);
+    expect(resolve({ publicKey: rsa.privateKey }).publicKey?.type).toBe('public');
+  });
+
+  it('defaults to both families when both keys are set', () => {
+    expect(resolve({ secret: SECRET, publicKey: rsaPem }).algorithms).toEqual(['HS256', 'RS256']);
+  });
+
+  it('converts the clock tolerance to milliseconds', () => {
+    expect(resolve({ secret: SECRET, clockToleranceSec: 1.5 }).clockToleranceMs).toBe(1500);
+    expect(resolve({ secret: SECRET, clockToleranceSec: 300 }).clockToleranceSec).toBe(300);
+  });
+
+  it('passes the clock tolerance to the cache', () => {
+    expect(resolve({ secret: SECRET, clockToleranceSec: 2 }).cache.clockToleranceMs).toBe(2000);
+  });
+
+  it('keeps issuer and audience lists', () => {
+    const resolved = resolve({ secret: SECRET, issuer: ['a', 'b'], audience: 'api' });
+
+    expect(resolved.issuer).toEqual(['a', 'b']);
+    expect(resolved.audience).toBe('api');
+  });
+
+  it.each([
+    ['clock tolerance above 300 s', { clockToleranceSec: 301 }, /clockToleranceSec must be a finite number from 0 to 300 seconds; received 301\./],
+    ['negative clock tolerance', { clockToleranceSec: -1 }, /clockToleranceSec .*received -1\./],
+    ['NaN clock tolerance', { clockToleranceSec: Number.NaN }, /clockToleranceSec .*received NaN\./],
+    ['infinite clock tolerance', { clockToleranceSec: Number.POSITIVE_INFINITY }, /clockToleranceSec .*received Infinity\./],
+    ['string clock tolerance', { clockToleranceSec: '30' }, /clockToleranceSec .*received "30"\./],
+    ['empty secret', { secret: '' }, /secret must be at least 32 bytes long for HS algorithms; received 0 bytes\./],
+    ['short secret', { secret: 'x'.repeat(31) }, /secret must be at least 32 bytes .*received 31 bytes\./],
+    ['short Buffer secret', { secret: Buffer.alloc(16) }, /received 16 bytes/],
+    ['numeric secret', { secret: 12345 }, /secret must be a string or a Buffer; received 12345\./],
+    ['empty algorithms', { algorithms: [] }, /algorithms must be a non-empty array of HS256, .*; received an array of 0 items\./],
+    ['algorithms with none', { algorithms: ['HS256', 'none'] }, /algorithms must not contain "none"/],
+    ['algorithms with None', { algorithms: ['None'] }, /algorithms must not contain "none"/],
+    ['unknown algorithm', { algorithms: ['HS999'] }, /algorithms must contain only .*; received "HS999"\./],
+    ['algorithms as a string', { algorithms: 'HS256' }, /algorithms must be a non-empty array/],
+    ['symmetric and asymmetric for one secret', { algorithms: ['HS256', 'RS256'] }, /algorithms mixes symmetric and asymmetric algorithms for one key \(RS256\), but no publicKey is set/],
+    ['zero max token size', { maxTokenBytes: 0 }, /maxTokenBytes must be an integer from 1 to 65536 bytes; received 0\./],
+    ['fractional max token size', { maxTokenBytes: 10.5 }, /maxTokenBytes must be an integer .*received 10\.5\./],
+    ['negative max token size', { maxTokenBytes: -8 }, /maxTokenBytes .*received -8\./],
+    ['string max token size', { maxTokenBytes: '8192' }, /maxTokenBytes .*received "8192"\./],
+    ['non-boolean requireExpiration', { requireExpiration: 'yes' }, /requireExpiration must be true or false; received "yes"\./],
+    ['non-boolean allowQueryToken', { allowQueryToken: 1 }, /allowQueryToken must be true or false; received 1\./],
+    ['empty query parameter', { queryTokenParameter: '' }, /queryTokenParameter must be a non-empty string/],
+    ['empty issuer', { issuer: '' }, /issuer must be a non-empty string/],
+    ['empty audience list', { audience: [] }, /audience must be a non-empty string or a non-empty array of strings/],
+    ['audience list with a number', { audience: ['api', 3] }, /audience\[1\] must be a non-empty string; received 3\./],
+    ['unknown option', { clockTolerance: 30 }, /unknown option "clockTolerance"; known options: secret, /],
+    ['cache as a number', { cache: 5 }, /cache must be an object; received 5\./],
+  ])('rejects %s', (_name, extra, message) => {
+    expect(() => resolve({ secret: SECRET, ...extra })).toThrow(message);
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => resolveWsAuthOptions('secret' as unknown as WsAuthModuleOptions)).toThrow(
+      /WsAuthModule options must be an object; received "secret"\./,
+    );
+  });
+
+  it('requires key material', () => {
+    expect(() => resolve({})).toThrow(/needs key material: set secret .* or publicKey/);
+  });
+
+  it('rejects HS algorithms without a secret', () => {
+    expect(() => resolve({ publicKey: rsaPem, algorithms: ['HS256'] })).toThrow(
+      /algorithms contains HS algorithms \(HS256\), but no secret is set/,
+    );
+  });
+
+  it('rejects RS algorithms without a public key', () => {
+    expect(() => resolve({ secret: SECRET, algorithms: ['RS256'] })).toThrow(
+      /algorithms contains asymmetric algorithms \(RS256\), but no publicKey is set/,
+    );
+  });
+
+  it('rejects an algorithm that does not fit the key', () => {
+    expect(() => resolve({ publicKey: rsaPem, algorithms: ['ES256'] })).toThrow(
+      /ES256, which cannot be verified with publicKey of type rsa/,
+    );
+    expect(() => resolve({ publicKey: ecP256.publicKey, algorithms: ['ES384'] })).toThrow(
+      /ES384, which needs an EC key on curve secp384r1; publicKey is on curve prime256v1/,
+    );
+  });
+
+  it('accepts PS algorithms with an RSA key', () => {
+    expect(resolve({ publicKey: rsaPem, algorithms: ['PS256', 'RS256'] }).algorithms).toEqual(['PS256', 'RS256']);
+  });
+
+  it('rejects an unreadable public key', () => {
+    expect(() => resolve({ publicKey: 'not a pem' })).toThrow(/publicKey could not be parsed as a PEM or DER public key/);
+    expect(() => resolve({ publicKey: 42 })).toThrow(/publicKey must be PEM text, a DER Buffer or a KeyObject; received 42\./);
+  });
+
+  it('rejects a secret KeyObject as public key', () => {
+    const { secretKey } = resolve({ secret: SECRET });
+
+    expect(() => resolve({ publicKey: secretKey })).toThrow(/publicKey must be an asymmetric key/);
+  });
+
+  it('never prints the secret in a message', () => {
+    const secret = 'short-secret-value';
+
+    const error = thrownBy(() => resolve({ secret }));
+
+    expect(error.message).toContain('received 18 bytes');
+    expect(error.message).not.toContain(secret);
+  });
+
+  it('rejects an Ed25519 key, which no supported algorithm verifies', () => {
+    const ed = generateKeyPairSync('ed25519');
+
+    expect(() => resolve({ publicKey: ed.publicKey })).toThrow(/publicKey of type ed25519 is not supported/);
+  });
+});

@@ -1,0 +1,84 @@
+import type { KeyObject } from 'node:crypto';
+
+import type { CircuitBreakerOptions } from '../breaker/circuit-breaker.options.js';
+import type { TokenCacheOptions } from '../cache/token-cache.options.js';
+
+/** JWT signature algorithms the module can verify. `none` is never accepted. */
+export type JwtAlgorithm =
+  | 'HS256'
+  | 'HS384'
+  | 'HS512'
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512';
+
+/** Options of `WsAuthModule.forRoot()` and of the factory of `WsAuthModule.forRootAsync()`. */
+export interface WsAuthModuleOptions {
+  /**
+   * Shared secret for the HS256, HS384 and HS512 algorithms, at least 32 bytes long.
+   * It is prepared once as a `KeyObject`, so it is not parsed again for each token.
+   */
+  secret?: string | Buffer;
+
+  /**
+   * Public key for the RS, PS and ES algorithms: PEM text, a DER buffer or a `KeyObject`.
+   * Tokens signed with it are verified locally, without any network call.
+   */
+  publicKey?: string | Buffer | KeyObject;
+
+  /**
+   * Algorithm allow-list. A token whose header names another algorithm is `TOKEN_INVALID`.
+   * HS algorithms need `secret`; RS, PS and ES algorithms need `publicKey`.
+   * @default ['HS256'] with `secret`; with `publicKey`, the algorithm that fits the key type
+   */
+  algorithms?: JwtAlgorithm[];
+
+  /** Accepted `iss` values. When set, a token with another or no issuer is `TOKEN_INVALID`. */
+  issuer?: string | string[];
+
+  /** Accepted `aud` values. When set, a token with another or no audience is `TOKEN_INVALID`. */
+  audience?: string | string[];
+
+  /**
+   * Allowed clock skew in seconds, applied to `exp` and `nbf`, from 0 to 300.
+   * @default 0
+   */
+  clockToleranceSec?: number;
+
+  /**
+   * Rejects tokens without an `exp` claim, so that no socket stays authenticated forever.
+   * @default true
+   */
+  requireExpiration?: boolean;
+
+  /**
+   * Maximum token length in bytes, checked before any decoding. Larger tokens are `TOKEN_MALFORMED`.
+   * @default 8192
+   */
+  maxTokenBytes?: number;
+
+  /**
+   * Accepts a token from the handshake query string. Off by default because query strings end
+   * up in access logs and browser history.
+   * @default false
+   */
+  allowQueryToken?: boolean;
+
+  /**
+   * Name of the query parameter read when `allowQueryToken` is on.
+   * @default 'token'
+   */
+  queryTokenParameter?: string;
+
+  /** Verdict cache options; see `TokenCacheOptions`. */
+  cache?: Partial<TokenCacheOptions>;
+
+  /** Circuit breaker options for remote verification; see `CircuitBreakerOptions`. */
+  breaker?: Partial<CircuitBreakerOptions>;
+}

@@ -1,0 +1,103 @@
+import type { KeyObject } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService, type JwtVerifyOptions } from '@nestjs/jwt';
+
+import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
+import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
+import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
+import { isSymmetricAlgorithm } from '../options/resolve-key-material.js';
+import { claimsToVerdict } from './claims-to-verdict.js';
+import { decodeJwtHeader, hasJsonObjectPayload, looksLikeJwt } from './token-shape.js';
+import { rejected, type TokenVerdict } from './token-verdict.js';
+import { TokenVerifier } from './token-verifier.js';
+
+/** jsonwebtoken messages that mean the token could not even be decoded. */
+const MALFORMED_MESSAGES: ReadonlySet<string> = new Set(['jwt malformed', 'invalid token', 'jwt must be a string']);
+
+/**
+ * Verifies JWTs locally through `JwtService` with the configured secret or public key.
+ *
+ * The key is picked by the header's `alg` among the allow-list, so an HS token is only ever
+ * checked against the secret and never against a public key's PEM text. Time claims are not
+ * checked here: {@link evaluateVerdictAt} applies them, so cached and fresh verdicts agree.
+ */
+@Injectable()
+export class JwtTokenVerifier extends TokenVerifier {
+  private readonly algorithms: ReadonlySet<string>;
+
+  constructor(
+    @Inject(JwtService) private readonly jwtService: JwtService,
+    @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
+    @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
+  ) {
+    super();
+    this.algorithms = new Set(options.algorithms);
+  }
+
+  verify(token: string): Promise<TokenVerdict> {
+    return Promise.resolve(this.verifyNow(token));
+  }
+
+  /** Verifies synchronously; local verification needs no I/O. */
+  verifyNow(token: string): TokenVerdict {
+    if (!looksLikeJwt(token)) {
+      return rejected(WsAuthErrorCode.TOKEN_MALFORMED);
+    }
+
+    const header = decodeJwtHeader(token);
+    if (header === null) {
+      return rejected(WsAuthErrorCode.TOKEN_MALFORMED);
+    }
+    if (!this.algorithms.has(header.alg)) {
+      return rejected(WsAuthErrorCode.TOKEN_INVALID);
+    }
+
+    const key = isSymmetricAlgorithm(header.alg) ? this.options.secretKey : this.options.publicKey;
+    if (key === null) {
+      return rejected(WsAuthErrorCode.TOKEN_INVALID);
+    }
+
+    return this.verifyWithKey(token, header.alg, key);
+  }
+
+  private verifyWithKey(token: string, algorithm: string, key: KeyObject): TokenVerdict {
+    let claims: unknown;
+    try {
+      claims = this.jwtService.verify(token, this.verifyOptions(algorithm, key));
+    } catch (error) {
+      return rejected(this.codeForError(token, error));
+    }
+
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+      return rejected(WsAuthErrorCode.TOKEN_MALFORMED);
+    }
+    return claimsToVerdict(claims as Record<string, unknown>, this.options);
+  }
+
+  private verifyOptions(algorithm: string, key: KeyObject): JwtVerifyOptions {
+    return {
+      // jsonwebtoken accepts a KeyObject; @nestjs/jwt types the option as string or Buffer only.
+      publicKey: key as unknown as Buffer,
+      algorithms: [algorithm as NonNullable<JwtVerifyOptions['algorithms']>[number]],
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
+      clockTimestamp: Math.floor(this.clock.now() / 1000),
+    };
+  }
+
+  /**
+   * jsonwebtoken checks the signature before it reads the payload, so a payload that is not a
+   * JSON object can surface as an issuer or audience failure; it is reported as malformed.
+   * The payload is decoded here, on the failure path only, to keep successful checks cheap.
+   */
+  private codeForError(token: string, error: unknown): WsAuthErrorCode {
+    const message = error instanceof Error ? error.message : '';
+    if (MALFORMED_MESSAGES.has(message) || !hasJsonObjectPayload(token)) {
+      return WsAuthErrorCode.TOKEN_MALFORMED;
+    }
+    return WsAuthErrorCode.TOKEN_INVALID;
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+
+import { CircuitBreakerService } from './breaker/circuit-breaker.service.js';
+import { TokenCacheService } from './cache/token-cache.service.js';
+import { systemClock, WS_AUTH_CLOCK } from './clock/clock.js';
+import { WsAuthGuard } from './guard/ws-auth.guard.js';
+import { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
+import { TokenAuthenticator } from './verification/token-authenticator.js';
+import { TokenVerifier } from './verification/token-verifier.js';
+import { WsAuthModule } from './ws-auth.module.js';
+
+const SECRET = 'k'.repeat(40);
+
+@Injectable()
+class NeedsGuard {
+  constructor(readonly guard: WsAuthGuard) {}
+}
+
+@Module({ providers: [NeedsGuard] })
+class FeatureModule {}
+
+@Module({
+  providers: [{ provide: 'SECRET', useValue: SECRET }],
+  exports: ['SECRET'],
+})
+class SecretModule {}
+
+describe('WsAuthModule', () => {
+  it('provides every service through forRoot', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [WsAuthModule.forRoot({ secret: SECRET })] }).compile();
+
+    expect(moduleRef.get(WsAuthGuard)).toBeInstanceOf(WsAuthGuard);
+    expect(moduleRef.get(TokenCacheService)).toBeInstanceOf(TokenCacheService);
+    expect(moduleRef.get(CircuitBreakerService)).toBeInstanceOf(CircuitBreakerService);
+    expect(moduleRef.get(TokenAuthenticator)).toBeInstanceOf(TokenAuthenticator);
+    expect(moduleRef.get(TokenVerifier)).toBeInstanceOf(JwtTokenVerifier);
+    expect(moduleRef.get(WS_AUTH_CLOCK)).toBe(systemClock);
+    await moduleRef.close();
+  });
+
+  it('reads options from an async factory with injected dependencies', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WsAuthModule.forRootAsync({
+          imports: [SecretModule],
+          inject: ['SECRET'],
+          useFactory: (secret: string) => ({ secret }),
+        }),
+      ],
+    }).compile();
+
+    expect(moduleRef.get(TokenVerifier)).toBeInstanceOf(JwtTokenVerifier);
+    await moduleRef.close();
+  });
+
+  it('lets other modules inject the guard when global', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [WsAuthModule.forRoot({ secret: SECRET, isGlobal: true }), FeatureModule],
+    }).compile();
+
+    expect(moduleRef.get(NeedsGuard).guard).toBeInstanceOf(WsAuthGuard);
+    await moduleRef.close();
+  });
+
+  it('keeps the guard out of other modules when not global', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [WsAuthModule.forRoot({ secret: SECRET }), FeatureModule],
+    }).compile();
+
+    await expect(compiling).rejects.toThrow(/can't resolve dependencies of the NeedsGuard/);
+  });
+
+  it('stops the start on invalid options, naming the option', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [WsAuthModule.forRoot({ secret: SECRET, clockToleranceSec: 900 })],
+    }).compile();
+
+    await expect(compiling).rejects.toThrow('clockToleranceSec must be a finite number from 0 to 300 seconds; received 900.');
+  });
+
+  it('stops the start on invalid async options', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [WsAuthModule.forRootAsync({ useFactory: () => ({ secret: 'short' }) })],
+    }).compile();
+
+    await expect(compiling).rejects.toThrow(/secret must be at least 32 bytes/);
+  });
+});
