@@ -33,9 +33,43 @@ export { TokenVerifier } from './verification/token-verifier.js';
 export { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
 export { TokenAuthenticator } from './verification/token-authenticator.js';
 
-export { TokenCacheService } from './cache/token-cache.service.js';
-export { TOKEN_CACHE_STORE, type TokenCacheStore } from './cache/token-cache.store.js';
-export type { TokenCacheOptions } from './cache/token-cache.options.js';
+export { TokenCacheService, type TokenCacheStats } from './cache/token-cache.service.js';
+export {
+  InMemoryTokenCacheStore,
+  sharedStoreKey,
+  TOKEN_CACHE_STORE,
+  type TokenCacheStore,
+  type TokenCacheStoreStats,
+} from './cache/token-cache.store.js';
+export {
+  CACHE_DEFAULTS,
+  TOKEN_CACHE_OPTIONS,
+  type ResolvedTokenCacheOptions,
+  type TokenCacheOptions,
+} from './cache/token-cache.options.js';
+export {
+  matchesPrincipal,
+  type JtiSelector,
+  type PrincipalSelector,
+  type SubjectSelector,
+  type TokenCacheSelector,
+} from './cache/token-cache.selector.js';
 
 export { CircuitBreakerService } from './breaker/circuit-breaker.service.js';
-export type { CircuitBreakerOptions } from './breaker/circuit-breaker.options.js';
+export {
+  CircuitBreaker,
+  type CircuitListenerErrorHandler,
+  type CircuitStateListener,
+} from './breaker/circuit-breaker.js';
+export {
+  CIRCUIT_BREAKER_OPTIONS,
+  DEFAULT_CIRCUIT_BREAKER_OPTIONS,
+  type CircuitBreakerOptions,
+} from './breaker/circuit-breaker.options.js';
+export { CircuitOpenError, isCircuitOpenError, type CircuitOpenReason } from './breaker/circuit-open.error.js';
+export type {
+  CircuitBreakerSnapshot,
+  CircuitState,
+  CircuitStateChange,
+  CircuitStateChangeTrigger,
+} from './breaker/circuit-state.js';

@@ -49,13 +49,14 @@ const CLOSED: ClosedState = Object.freeze({ kind: 'closed' });
  * `failureThreshold`. The rate is checked each time a failure is recorded, so a success never
  * opens the breaker. Open, it rejects every call with a {@link CircuitOpenError} without running
  * it. The first call at or after `openedAt + resetTimeoutMs` turns it half-open, where up to
- * `halfOpenMaxProbes` probe calls run at once: a successful probe closes it with an empty window,
+ * `halfOpenMaxProbes` probe calls run at once. A successful probe closes it with an empty window,
  * and a failed probe opens it again from the time of that failure.
  *
- * Only errors for which `isFailure` returns true count as failures. Other errors are rethrown
- * without being recorded. Every state change starts a new generation, and the outcome of a call
- * admitted in an earlier generation is ignored, so a slow call cannot close or re-open the breaker
- * after the state it started in has ended.
+ * Only errors for which `isFailure` returns true count as failures, except a CircuitOpenError of this
+ * breaker that a nested call passes on. Other errors are rethrown without being recorded. Every
+ * state change starts a new generation, and the outcome of a call admitted in an earlier generation
+ * is ignored, also by the snapshot figures. So a slow call cannot close or re-open the breaker after
+ * the state it started in has ended.
  */
 export class CircuitBreaker {
   private state: BreakerState = CLOSED;
@@ -73,7 +74,8 @@ export class CircuitBreaker {
    * @param clock source of time for the window and the reset timeout.
    * @param onListenerError receives errors thrown by state-change listeners. Without it, such errors
    *   are dropped, so a listener can never break the breaker.
-   * @throws TypeError when `name` is invalid; TypeError or RangeError when an option is invalid.
+   * @throws TypeError when `name` or an option has the wrong type or form, RangeError when an
+   *   option is out of range.
    */
   constructor(
     readonly name: string,

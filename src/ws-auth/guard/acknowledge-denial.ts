@@ -9,8 +9,8 @@ export interface WsDeniedAck {
 }
 
 /**
- * Answers the client's acknowledgement callback, when it sent one, with
- * `{ ok: false, error: { code, message } }`. Socket.IO ignores a second answer to the same
+ * Calls the client's acknowledgement callback, when it sent one, with
+ * `{ ok: false, error: { code, message } }`. Socket.IO ignores a second call of the same
  * acknowledgement, so calling this twice for one message is harmless.
  */
 export function acknowledgeDenial(host: ArgumentsHost, exception: WsAuthException): void {

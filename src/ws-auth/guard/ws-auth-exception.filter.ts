@@ -7,7 +7,7 @@ import { acknowledgeDenial } from './acknowledge-denial.js';
 /**
  * Sends a `WsAuthException` thrown anywhere in a message handler (a pipe, the handler itself)
  * through the same channels as a guard denial: the `exception` event and the acknowledgement.
- * Apply it with `@UseFilters(WsAuthExceptionFilter)` to answer payload errors with `BAD_REQUEST`.
+ * Apply it with `@UseFilters(WsAuthExceptionFilter)` to report payload errors as `BAD_REQUEST`.
  */
 @Catch(WsAuthException)
 export class WsAuthExceptionFilter implements ExceptionFilter<WsAuthException> {

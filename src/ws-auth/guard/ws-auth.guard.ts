@@ -10,7 +10,7 @@ import type { WsPrincipal } from '../verification/ws-principal.js';
 import { acknowledgeDenial } from './acknowledge-denial.js';
 import { WS_AUTH_PUBLIC_KEY, WS_AUTH_SCOPES_KEY } from './ws-auth.decorators.js';
 
-/** What the guard needs to know about a handler, read once from its metadata. */
+/** Policy of one handler, read once from its metadata. */
 interface HandlerPolicy {
   isPublic: boolean;
   requiredScopes: readonly string[];
@@ -19,7 +19,7 @@ interface HandlerPolicy {
 /**
  * Checks every message of a gateway it is applied to with `@UseGuards(WsAuthGuard)`.
  *
- * The handshake of such a gateway is authenticated by the module before the gateway sees the
+ * The module authenticates the handshake of such a gateway before the gateway receives the
  * connection. Each message then reuses the socket's verdict without verifying the signature
  * again: the token must not have expired since, and `@WsScopes()` must be satisfied.
  * A denied message gets the `exception` event and, if the client sent one, its acknowledgement
@@ -69,8 +69,8 @@ export class WsAuthGuard implements CanActivate {
   }
 
   /**
-   * Denies the message: answers the client's acknowledgement, then throws the exception that
-   * Nest's WebSocket exception filter turns into the `exception` event.
+   * Denies the message: calls the client's acknowledgement with the denial, then throws the
+   * exception that Nest's WebSocket exception filter turns into the `exception` event.
    */
   protected deny(context: ExecutionContext, code: WsAuthErrorCode): never {
     const exception = new WsAuthException(code);

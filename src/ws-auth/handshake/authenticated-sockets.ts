@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 
 /**
- * Live sockets that passed the handshake, by socket id. Entries leave on disconnect, so the
- * registry never holds a closed socket.
+ * Registry of the live sockets that passed the handshake, by socket id. Entries leave on
+ * disconnect, so the registry never contains a closed socket.
  */
 @Injectable()
 export class AuthenticatedSockets {

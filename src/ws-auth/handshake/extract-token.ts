@@ -7,7 +7,7 @@ export interface HandshakeTokenSources {
   query: Record<string, unknown>;
 }
 
-/** Where to look for a token, from the resolved module options. */
+/** Token sources and limits, from the resolved module options. */
 export interface TokenExtractionPolicy {
   allowQueryToken: boolean;
   queryTokenParameter: string;
@@ -61,7 +61,7 @@ export function extractHandshakeToken(
 /**
  * Applies the checks every token source shares: present, within the size limit.
  * `String.length` counts UTF-16 units, never more than the UTF-8 bytes, so a token whose length
- * exceeds the limit is over it in bytes too; non-ASCII tokens fail the syntax checks later.
+ * exceeds the limit is over it in bytes too. Non-ASCII tokens fail the syntax checks later.
  */
 export function checkToken(
   token: string,

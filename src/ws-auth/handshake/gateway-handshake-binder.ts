@@ -11,7 +11,7 @@ import { HandshakeAuthenticator, type SocketMiddleware } from './handshake-authe
 /**
  * Property that the binder declares, with Nest's own `@WebSocketServer()`, on every gateway
  * class that uses `WsAuthGuard`. Nest assigns the gateway's server to it while it connects the
- * gateway, before it subscribes `handleConnection`; the property's setter attaches the handshake
+ * gateway, before it subscribes `handleConnection`. The property's setter attaches the handshake
  * middleware at that moment, so no client can connect unauthenticated in between.
  */
 export const WS_AUTH_SERVER_PROPERTY = 'wsAuthServer';

@@ -101,6 +101,9 @@ describe('resolveWsAuthOptions', () => {
     ['audience list with a number', { audience: ['api', 3] }, /audience\[1\] must be a non-empty string; received 3\./],
     ['unknown option', { clockTolerance: 30 }, /unknown option "clockTolerance"; known options: secret, /],
     ['cache as a number', { cache: 5 }, /cache must be an object; received 5\./],
+    ['a cache tolerance of its own', { cache: { clockToleranceMs: 5 } }, /cache\.clockToleranceMs is derived from clockToleranceSec/],
+    ['a bad cache option', { cache: { maxEntries: 0 } }, /cache\.maxEntries must be an integer from 1 to 10000000; received 0\./],
+    ['a bad breaker option', { breaker: { resetTimeoutMs: -5 } }, /breaker\.resetTimeoutMs must be an integer from 1 to 86400000 ms; received -5\./],
   ])('rejects %s', (_name, extra, message) => {
     expect(() => resolve({ secret: SECRET, ...extra })).toThrow(message);
   });

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 
 import { resolveCircuitBreakerOptions, type CircuitBreakerOptions } from '../breaker/circuit-breaker.options.js';
-import { resolveTokenCacheOptions, type TokenCacheOptions } from '../cache/token-cache.options.js';
+import { resolveTokenCacheOptions, type ResolvedTokenCacheOptions } from '../cache/token-cache.options.js';
 import {
   describeReceived,
   requireBoolean,
@@ -33,7 +33,7 @@ export interface ResolvedWsAuthOptions {
   readonly maxTokenBytes: number;
   readonly allowQueryToken: boolean;
   readonly queryTokenParameter: string;
-  readonly cache: Readonly<TokenCacheOptions>;
+  readonly cache: ResolvedTokenCacheOptions;
   readonly breaker: Readonly<CircuitBreakerOptions>;
 }
 
@@ -85,6 +85,11 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
   const clockToleranceMs = Math.round(clockToleranceSec * 1000);
 
   const cacheSource = requireOptionalObject('cache', source.cache);
+  if (cacheSource?.clockToleranceMs !== undefined) {
+    throw new TypeError(
+      'cache.clockToleranceMs is derived from clockToleranceSec, so that cached and fresh verdicts agree; set clockToleranceSec instead.',
+    );
+  }
 
   return {
     algorithms,
@@ -106,7 +111,7 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
       source.queryTokenParameter === undefined
         ? 'token'
         : requireNonEmptyString('queryTokenParameter', source.queryTokenParameter),
-    cache: resolveTokenCacheOptions({ clockToleranceMs, ...cacheSource }, 'cache'),
+    cache: resolveTokenCacheOptions({ ...cacheSource, clockToleranceMs }, 'cache'),
     breaker: resolveCircuitBreakerOptions(requireOptionalObject('breaker', source.breaker), 'breaker'),
   };
 }
@@ -161,7 +166,7 @@ function resolveAlgorithms(
 }
 
 /**
- * Each key serves one family: HS algorithms verify with `secret` only, and RS, PS and ES
+ * Requires one key family per key: HS algorithms verify with `secret` only, and RS, PS and ES
  * algorithms with `publicKey` only. Mixing both families for one key is how an RS public key's
  * PEM text ends up accepted as an HS secret.
  */

@@ -2,7 +2,7 @@ import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { rejected, type TokenVerdict } from './token-verdict.js';
 import type { WsPrincipal } from './ws-principal.js';
 
-/** How claims are turned into a principal. */
+/** Policy applied when claims become a principal. */
 export interface ClaimsPolicy {
   /** Rejects claims without `exp`. */
   requireExpiration: boolean;

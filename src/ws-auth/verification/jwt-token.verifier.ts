@@ -89,9 +89,10 @@ export class JwtTokenVerifier extends TokenVerifier {
   }
 
   /**
-   * jsonwebtoken checks the signature before it reads the payload, so a payload that is not a
-   * JSON object can surface as an issuer or audience failure; it is reported as malformed.
-   * The payload is decoded here, on the failure path only, to keep successful checks cheap.
+   * Maps a jsonwebtoken error to a code. jsonwebtoken checks the signature before it reads the
+   * payload, so a payload that is not a JSON object can surface as an issuer or audience failure.
+   * Such a token is reported as malformed. The payload is decoded on this failure path only, which
+   * keeps successful checks cheap.
    */
   private codeForError(token: string, error: unknown): WsAuthErrorCode {
     const message = error instanceof Error ? error.message : '';

@@ -5,7 +5,7 @@ import type { WsPrincipal } from './ws-principal.js';
  * Outcome of checking a token's signature and claims, before its time window is applied.
  *
  * The time window (`nbf`, `exp`) is applied by {@link evaluateVerdictAt} at the moment of use, so
- * a verdict read from the cache and a fresh one give the same answer at every instant.
+ * a verdict read from the cache and a fresh one give the same result at every instant.
  */
 export type TokenVerdict = AcceptedVerdict | RejectedVerdict;
 

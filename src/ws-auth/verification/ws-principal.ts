@@ -1,7 +1,7 @@
 /**
  * Authenticated identity of a socket, stored at `socket.data.user` after the handshake.
  *
- * It holds no token: `socket.data` may be shared with other nodes by Socket.IO adapters.
+ * It contains no token, because Socket.IO adapters may share `socket.data` with other nodes.
  */
 export interface WsPrincipal {
   /** Subject (`sub` claim): the stable id of the user or client. */
