@@ -47,6 +47,29 @@ describe('readDemoConfig', () => {
     expect(config.host).toBe('0.0.0.0');
   });
 
+  it('reads the remote verification variables', () => {
+    const config = readDemoConfig({
+      WS_AUTH_JWT_SECRET: SECRET,
+      WS_AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks',
+      WS_AUTH_INTROSPECTION_URL: 'http://127.0.0.1:9000/introspect',
+      WS_AUTH_INTROSPECTION_CLIENT_ID: 'chat',
+      WS_AUTH_INTROSPECTION_CLIENT_SECRET: 'chat-secret',
+      WS_AUTH_BREAKER_RESET_MS: '5000',
+      WS_AUTH_REMOTE_TIMEOUT_MS: '1500',
+    });
+
+    expect(config.wsAuth.jwksUri).toBe('http://127.0.0.1:9000/jwks');
+    expect(config.wsAuth.introspection).toEqual({ url: 'http://127.0.0.1:9000/introspect', clientId: 'chat', clientSecret: 'chat-secret' });
+    expect(config.wsAuth.breaker).toEqual({ resetTimeoutMs: 5000 });
+    expect(config.wsAuth.remoteTimeoutMs).toBe(1500);
+  });
+
+  it('requires introspection credentials with the introspection URL', () => {
+    expect(() => readDemoConfig({ WS_AUTH_JWT_SECRET: SECRET, WS_AUTH_INTROSPECTION_URL: 'http://127.0.0.1:9000/introspect' })).toThrow(
+      /WS_AUTH_INTROSPECTION_CLIENT_ID and WS_AUTH_INTROSPECTION_CLIENT_SECRET must be set/,
+    );
+  });
+
   it.each([
     ['PORT', 'abc', /PORT must be a number; received "abc"\./],
     ['PORT', '70000', /PORT must be an integer from 0 to 65535; received "70000"\./],

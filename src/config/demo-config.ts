@@ -34,12 +34,17 @@ const MIN_SECRET_BYTES = 32;
 export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const { secret, generatedSecret } = readSecret(env);
 
+  const resetTimeoutMs = readNumber(env, 'WS_AUTH_BREAKER_RESET_MS');
   const wsAuth: WsAuthModuleOptions = {
     secret,
     algorithms: readList(env, 'WS_AUTH_ALGORITHMS') as JwtAlgorithm[] | undefined,
     issuer: readList(env, 'WS_AUTH_ISSUER'),
     audience: readList(env, 'WS_AUTH_AUDIENCE'),
     clockToleranceSec: readNumber(env, 'WS_AUTH_CLOCK_TOLERANCE_SEC'),
+    jwksUri: readText(env, 'WS_AUTH_JWKS_URL'),
+    introspection: readIntrospection(env),
+    remoteTimeoutMs: readNumber(env, 'WS_AUTH_REMOTE_TIMEOUT_MS'),
+    breaker: resetTimeoutMs === undefined ? undefined : { resetTimeoutMs },
   };
 
   return {
@@ -69,6 +74,27 @@ function readSecret(env: NodeJS.ProcessEnv): { secret: string; generatedSecret: 
     );
   }
   return { secret, generatedSecret: false };
+}
+
+function readText(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function readIntrospection(env: NodeJS.ProcessEnv): WsAuthModuleOptions['introspection'] {
+  const url = readText(env, 'WS_AUTH_INTROSPECTION_URL');
+  if (url === undefined) {
+    return undefined;
+  }
+
+  const clientId = readText(env, 'WS_AUTH_INTROSPECTION_CLIENT_ID');
+  const clientSecret = env.WS_AUTH_INTROSPECTION_CLIENT_SECRET;
+  if (clientId === undefined || clientSecret === undefined || clientSecret === '') {
+    throw new DemoConfigError(
+      'WS_AUTH_INTROSPECTION_URL is set, so WS_AUTH_INTROSPECTION_CLIENT_ID and WS_AUTH_INTROSPECTION_CLIENT_SECRET must be set too.',
+    );
+  }
+  return { url, clientId, clientSecret };
 }
 
 function readList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {

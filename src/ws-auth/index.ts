@@ -31,6 +31,14 @@ export {
 } from './verification/token-verdict.js';
 export { TokenVerifier } from './verification/token-verifier.js';
 export { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
+export { DefaultTokenVerifier } from './verification/default-token.verifier.js';
+export { INTROSPECTION_BREAKER, IntrospectionTokenVerifier } from './remote/introspection-token.verifier.js';
+export { JWKS_BREAKER, JwksKeyProvider } from './remote/jwks-key.provider.js';
+export type {
+  IntrospectionOptions,
+  JwksOptions,
+  WhenBreakerOpen,
+} from './options/remote-options.interface.js';
 export { TokenAuthenticator } from './verification/token-authenticator.js';
 
 export { TokenCacheService, type TokenCacheStats } from './cache/token-cache.service.js';

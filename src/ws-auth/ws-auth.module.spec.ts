@@ -5,7 +5,7 @@ import { CircuitBreakerService } from './breaker/circuit-breaker.service.js';
 import { TokenCacheService } from './cache/token-cache.service.js';
 import { systemClock, WS_AUTH_CLOCK } from './clock/clock.js';
 import { WsAuthGuard } from './guard/ws-auth.guard.js';
-import { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
+import { DefaultTokenVerifier } from './verification/default-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 import { WsAuthModule } from './ws-auth.module.js';
@@ -34,7 +34,7 @@ describe('WsAuthModule', () => {
     expect(moduleRef.get(TokenCacheService)).toBeInstanceOf(TokenCacheService);
     expect(moduleRef.get(CircuitBreakerService)).toBeInstanceOf(CircuitBreakerService);
     expect(moduleRef.get(TokenAuthenticator)).toBeInstanceOf(TokenAuthenticator);
-    expect(moduleRef.get(TokenVerifier)).toBeInstanceOf(JwtTokenVerifier);
+    expect(moduleRef.get(TokenVerifier)).toBeInstanceOf(DefaultTokenVerifier);
     expect(moduleRef.get(WS_AUTH_CLOCK)).toBe(systemClock);
     await moduleRef.close();
   });
@@ -50,7 +50,7 @@ describe('WsAuthModule', () => {
       ],
     }).compile();
 
-    expect(moduleRef.get(TokenVerifier)).toBeInstanceOf(JwtTokenVerifier);
+    expect(moduleRef.get(TokenVerifier)).toBeInstanceOf(DefaultTokenVerifier);
     await moduleRef.close();
   });
 

@@ -18,6 +18,9 @@ import {
   WS_AUTH_RESOLVED_OPTIONS,
 } from './options/resolve-options.js';
 import type { WsAuthModuleOptions } from './options/ws-auth-options.interface.js';
+import { IntrospectionTokenVerifier } from './remote/introspection-token.verifier.js';
+import { JwksKeyProvider } from './remote/jwks-key.provider.js';
+import { DefaultTokenVerifier } from './verification/default-token.verifier.js';
 import { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
@@ -50,7 +53,11 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
       useFactory: (options: ResolvedWsAuthOptions) => options.breaker,
     },
     { provide: TOKEN_CACHE_STORE, useClass: InMemoryTokenCacheStore },
-    { provide: TokenVerifier, useClass: JwtTokenVerifier },
+    JwksKeyProvider,
+    IntrospectionTokenVerifier,
+    JwtTokenVerifier,
+    DefaultTokenVerifier,
+    { provide: TokenVerifier, useExisting: DefaultTokenVerifier },
     TokenCacheService,
     CircuitBreakerService,
     TokenAuthenticator,

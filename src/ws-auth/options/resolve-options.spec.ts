@@ -88,7 +88,7 @@ describe('resolveWsAuthOptions', () => {
     ['algorithms with None', { algorithms: ['None'] }, /algorithms must not contain "none"/],
     ['unknown algorithm', { algorithms: ['HS999'] }, /algorithms must contain only .*; received "HS999"\./],
     ['algorithms as a string', { algorithms: 'HS256' }, /algorithms must be a non-empty array/],
-    ['symmetric and asymmetric for one secret', { algorithms: ['HS256', 'RS256'] }, /algorithms mixes symmetric and asymmetric algorithms for one key \(RS256\), but no publicKey is set/],
+    ['symmetric and asymmetric for one secret', { algorithms: ['HS256', 'RS256'] }, /algorithms mixes symmetric and asymmetric algorithms for one key \(RS256\), but neither publicKey nor jwksUri is set/],
     ['zero max token size', { maxTokenBytes: 0 }, /maxTokenBytes must be an integer from 1 to 65536 bytes; received 0\./],
     ['fractional max token size', { maxTokenBytes: 10.5 }, /maxTokenBytes must be an integer .*received 10\.5\./],
     ['negative max token size', { maxTokenBytes: -8 }, /maxTokenBytes .*received -8\./],
@@ -115,7 +115,7 @@ describe('resolveWsAuthOptions', () => {
   });
 
   it('requires key material', () => {
-    expect(() => resolve({})).toThrow(/needs key material: set secret .* or publicKey/);
+    expect(() => resolve({})).toThrow(/needs a way to verify tokens: set secret .*, publicKey or jwksUri .*, or introspection/);
   });
 
   it('rejects HS algorithms without a secret', () => {
@@ -126,7 +126,7 @@ describe('resolveWsAuthOptions', () => {
 
   it('rejects RS algorithms without a public key', () => {
     expect(() => resolve({ secret: SECRET, algorithms: ['RS256'] })).toThrow(
-      /algorithms contains asymmetric algorithms \(RS256\), but no publicKey is set/,
+      /algorithms contains asymmetric algorithms \(RS256\), but neither publicKey nor jwksUri is set/,
     );
   });
 
@@ -161,6 +161,43 @@ describe('resolveWsAuthOptions', () => {
 
     expect(error.message).toContain('received 18 bytes');
     expect(error.message).not.toContain(secret);
+  });
+
+  it('accepts introspection alone, with no JWT algorithm', () => {
+    const resolved = resolve({ introspection: { url: 'http://127.0.0.1:9000/i', clientId: 'a', clientSecret: 'b' } });
+
+    expect(resolved.algorithms).toEqual([]);
+    expect(resolved.introspection?.url).toBe('http://127.0.0.1:9000/i');
+    expect(resolved.whenBreakerOpen).toBe('use-cache');
+    expect(resolved.remoteTimeoutMs).toBe(2000);
+  });
+
+  it('defaults to RS256 with a JWKS', () => {
+    const resolved = resolve({ jwksUri: 'http://127.0.0.1:9000/jwks' });
+
+    expect(resolved.algorithms).toEqual(['RS256']);
+    expect(resolved.jwks?.cooldownMs).toBe(30_000);
+  });
+
+  it('accepts asymmetric algorithms with a JWKS', () => {
+    expect(resolve({ jwksUri: 'http://127.0.0.1:9000/jwks', algorithms: ['ES256', 'PS256'] }).algorithms).toEqual(['ES256', 'PS256']);
+  });
+
+  it('rejects a public key and a JWKS together', () => {
+    expect(() => resolve({ publicKey: rsaPem, jwksUri: 'http://127.0.0.1:9000/jwks' })).toThrow(/publicKey and jwksUri are both set/);
+  });
+
+  it('reads breaker.whenOpen apart from the breaker settings', () => {
+    const resolved = resolve({ secret: SECRET, breaker: { whenOpen: 'deny-all', resetTimeoutMs: 5000 } });
+
+    expect(resolved.whenBreakerOpen).toBe('deny-all');
+    expect(resolved.breaker.resetTimeoutMs).toBe(5000);
+  });
+
+  it('rejects an unknown breaker.whenOpen', () => {
+    expect(() => resolve({ secret: SECRET, breaker: { whenOpen: 'ignore' } })).toThrow(
+      /breaker\.whenOpen must be one of 'use-cache', 'deny-all'; received "ignore"\./,
+    );
   });
 
   it('rejects an Ed25519 key, which no supported algorithm verifies', () => {

@@ -8,6 +8,7 @@ import {
   requireFiniteNumber,
   requireInteger,
   requireNonEmptyString,
+  requireOneOf,
   requireOptionalObject,
 } from './option-checks.js';
 import {
@@ -18,6 +19,14 @@ import {
   prepareSecretKey,
   SUPPORTED_ALGORITHMS,
 } from './resolve-key-material.js';
+import type { WhenBreakerOpen } from './remote-options.interface.js';
+import {
+  resolveIntrospectionOptions,
+  resolveJwksOptions,
+  resolveRemoteTimeoutMs,
+  type ResolvedIntrospectionOptions,
+  type ResolvedJwksOptions,
+} from './resolve-remote-options.js';
 import type { JwtAlgorithm, WsAuthModuleOptions } from './ws-auth-options.interface.js';
 
 /** Options after validation, with defaults applied and key material prepared. */
@@ -25,6 +34,10 @@ export interface ResolvedWsAuthOptions {
   readonly algorithms: readonly JwtAlgorithm[];
   readonly secretKey: KeyObject | null;
   readonly publicKey: KeyObject | null;
+  readonly jwks: ResolvedJwksOptions | null;
+  readonly introspection: ResolvedIntrospectionOptions | null;
+  readonly remoteTimeoutMs: number;
+  readonly whenBreakerOpen: WhenBreakerOpen;
   readonly issuer: string | [string, ...string[]] | undefined;
   readonly audience: string | [string, ...string[]] | undefined;
   readonly clockToleranceSec: number;
@@ -46,6 +59,10 @@ export const MAX_TOKEN_BYTES_LIMIT = 65_536;
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'secret',
   'publicKey',
+  'jwksUri',
+  'jwks',
+  'introspection',
+  'remoteTimeoutMs',
   'algorithms',
   'issuer',
   'audience',
@@ -70,13 +87,20 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
 
   const secretKey = source.secret === undefined ? null : prepareSecretKey(source.secret);
   const publicKey = source.publicKey === undefined ? null : preparePublicKey(source.publicKey);
-  if (secretKey === null && publicKey === null) {
+  const jwks = resolveJwksOptions(source.jwksUri, source.jwks);
+  const introspection = resolveIntrospectionOptions(source.introspection);
+  if (publicKey !== null && jwks !== null) {
+    throw new TypeError('publicKey and jwksUri are both set; RS, PS and ES tokens are verified with one of them, so set only one.');
+  }
+  if (secretKey === null && publicKey === null && jwks === null && introspection === null) {
     throw new TypeError(
-      'WsAuthModule needs key material: set secret (HS algorithms) or publicKey (RS, PS and ES algorithms).',
+      'WsAuthModule needs a way to verify tokens: set secret (HS algorithms), publicKey or jwksUri (RS, PS and ES algorithms), or introspection (opaque tokens).',
     );
   }
 
-  const algorithms = resolveAlgorithms(source.algorithms, secretKey, publicKey);
+  const algorithms = resolveAlgorithms(source.algorithms, secretKey, publicKey, jwks !== null);
+  const breakerSource = requireOptionalObject('breaker', source.breaker);
+  const { whenOpen, ...breakerOptions } = breakerSource ?? {};
 
   const clockToleranceSec =
     source.clockToleranceSec === undefined
@@ -95,6 +119,11 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
     algorithms,
     secretKey,
     publicKey,
+    jwks,
+    introspection,
+    remoteTimeoutMs: resolveRemoteTimeoutMs(source.remoteTimeoutMs),
+    whenBreakerOpen:
+      whenOpen === undefined ? 'use-cache' : requireOneOf('breaker.whenOpen', whenOpen, ['use-cache', 'deny-all'] as const),
     issuer: resolveStringList('issuer', source.issuer),
     audience: resolveStringList('audience', source.audience),
     clockToleranceSec,
@@ -112,7 +141,7 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
         ? 'token'
         : requireNonEmptyString('queryTokenParameter', source.queryTokenParameter),
     cache: resolveTokenCacheOptions({ ...cacheSource, clockToleranceMs }, 'cache'),
-    breaker: resolveCircuitBreakerOptions(requireOptionalObject('breaker', source.breaker), 'breaker'),
+    breaker: resolveCircuitBreakerOptions(breakerOptions, 'breaker'),
   };
 }
 
@@ -129,11 +158,13 @@ function resolveAlgorithms(
   value: unknown,
   secretKey: KeyObject | null,
   publicKey: KeyObject | null,
+  hasJwks: boolean,
 ): readonly JwtAlgorithm[] {
   if (value === undefined) {
     const symmetricDefault: JwtAlgorithm[] = secretKey === null ? [] : ['HS256'];
-    const asymmetricDefault = publicKey === null ? [] : defaultAlgorithmsForKey(publicKey);
-    return [...symmetricDefault, ...asymmetricDefault];
+    const keyDefault = publicKey === null ? [] : defaultAlgorithmsForKey(publicKey);
+    const jwksDefault: JwtAlgorithm[] = hasJwks ? ['RS256'] : [];
+    return [...symmetricDefault, ...keyDefault, ...jwksDefault];
   }
 
   const allowed = SUPPORTED_ALGORITHMS.join(', ');
@@ -154,7 +185,7 @@ function resolveAlgorithms(
 
   const symmetric = algorithms.filter(isSymmetricAlgorithm);
   const asymmetric = algorithms.filter((algorithm) => !isSymmetricAlgorithm(algorithm));
-  assertOneKeyFamily(symmetric, asymmetric, secretKey, publicKey);
+  assertOneKeyFamily(symmetric, asymmetric, secretKey, publicKey !== null || hasJwks);
 
   if (publicKey !== null) {
     for (const algorithm of asymmetric) {
@@ -167,14 +198,14 @@ function resolveAlgorithms(
 
 /**
  * Requires one key family per key: HS algorithms verify with `secret` only, and RS, PS and ES
- * algorithms with `publicKey` only. Mixing both families for one key is how an RS public key's
+ * algorithms with `publicKey` or the JWKS only. Mixing both families for one key is how an RS public key's
  * PEM text ends up accepted as an HS secret.
  */
 function assertOneKeyFamily(
   symmetric: readonly JwtAlgorithm[],
   asymmetric: readonly JwtAlgorithm[],
   secretKey: KeyObject | null,
-  publicKey: KeyObject | null,
+  hasAsymmetricKeys: boolean,
 ): void {
   const mixed = symmetric.length > 0 && asymmetric.length > 0;
 
@@ -183,10 +214,10 @@ function assertOneKeyFamily(
     throw new TypeError(`algorithms ${detail} (${symmetric.join(', ')}), but no secret is set; set secret or remove them.`);
   }
 
-  if (asymmetric.length > 0 && publicKey === null) {
+  if (asymmetric.length > 0 && !hasAsymmetricKeys) {
     const detail = mixed ? 'mixes symmetric and asymmetric algorithms for one key' : 'contains asymmetric algorithms';
     throw new TypeError(
-      `algorithms ${detail} (${asymmetric.join(', ')}), but no publicKey is set; set publicKey or remove them.`,
+      `algorithms ${detail} (${asymmetric.join(', ')}), but neither publicKey nor jwksUri is set; set one or remove them.`,
     );
   }
 }

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 
 import type { CircuitBreakerOptions } from '../breaker/circuit-breaker.options.js';
 import type { TokenCacheOptions } from '../cache/token-cache.options.js';
+import type { IntrospectionOptions, JwksOptions, WhenBreakerOpen } from './remote-options.interface.js';
 
 /** JWT signature algorithms the module can verify. `none` is never accepted. */
 export type JwtAlgorithm =
@@ -33,9 +34,33 @@ export interface WsAuthModuleOptions {
   publicKey?: string | Buffer | KeyObject;
 
   /**
+   * JWKS endpoint for RS, PS and ES tokens, when keys are not given as `publicKey`. Keys are
+   * fetched on first use, kept for `jwks.maxAgeMs`, and fetched again for an unknown `kid` at
+   * most once per `jwks.cooldownMs`. Fetches go through the `jwks` circuit breaker.
+   */
+  jwksUri?: string;
+
+  /** JWKS cache settings; see `JwksOptions`. */
+  jwks?: JwksOptions;
+
+  /**
+   * OAuth2 token introspection (RFC 7662) for opaque tokens: any token that is not shaped like
+   * a JWT. Calls go through the `introspection` circuit breaker.
+   */
+  introspection?: IntrospectionOptions;
+
+  /**
+   * Timeout of each call to the JWKS or introspection endpoint, in milliseconds, from 1 to 60000.
+   * The request is aborted through its `AbortSignal` when it fires.
+   * @default 2000
+   */
+  remoteTimeoutMs?: number;
+
+  /**
    * Algorithm allow-list. A token whose header names another algorithm is `TOKEN_INVALID`.
-   * HS algorithms need `secret`; RS, PS and ES algorithms need `publicKey`.
-   * @default ['HS256'] with `secret`; with `publicKey`, the algorithm that fits the key type
+   * HS algorithms need `secret`; RS, PS and ES algorithms need `publicKey` or `jwksUri`.
+   * @default ['HS256'] with `secret`; with `publicKey`, the algorithm that fits the key type;
+   *   with `jwksUri`, ['RS256']
    */
   algorithms?: JwtAlgorithm[];
 
@@ -79,6 +104,11 @@ export interface WsAuthModuleOptions {
   /** Verdict cache options; see `TokenCacheOptions`. */
   cache?: Partial<TokenCacheOptions>;
 
-  /** Circuit breaker options for remote verification; see `CircuitBreakerOptions`. */
-  breaker?: Partial<CircuitBreakerOptions>;
+  /**
+   * Circuit breaker options for remote verification; see `CircuitBreakerOptions`.
+   * `whenOpen` chooses what a handshake or refresh gets while the breaker of its dependency is
+   * open: `'use-cache'` lets tokens with a cached, still valid verdict pass and rejects the rest
+   * with `AUTH_UNAVAILABLE`; `'deny-all'` rejects them all. Default: `'use-cache'`.
+   */
+  breaker?: Partial<CircuitBreakerOptions> & { whenOpen?: WhenBreakerOpen };
 }

@@ -8,15 +8,16 @@ import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
 import { isSymmetricAlgorithm } from '../options/resolve-key-material.js';
 import { claimsToVerdict } from './claims-to-verdict.js';
-import { decodeJwtHeader, hasJsonObjectPayload, looksLikeJwt } from './token-shape.js';
-import { rejected, type TokenVerdict } from './token-verdict.js';
+import { JwksKeyProvider } from '../remote/jwks-key.provider.js';
+import { decodeJwtHeader, hasJsonObjectPayload, type JwtHeader, looksLikeJwt } from './token-shape.js';
+import { rejected, type RejectedVerdict, type TokenVerdict } from './token-verdict.js';
 import { TokenVerifier } from './token-verifier.js';
 
 /** jsonwebtoken messages that mean the token could not even be decoded. */
 const MALFORMED_MESSAGES: ReadonlySet<string> = new Set(['jwt malformed', 'invalid token', 'jwt must be a string']);
 
 /**
- * Verifies JWTs locally through `JwtService` with the configured secret or public key.
+ * Verifies JWTs through `JwtService` with the configured secret, public key or JWKS.
  *
  * The key is picked by the header's `alg` among the allow-list, so an HS token is only ever
  * checked against the secret and never against a public key's PEM text. Time claims are not
@@ -30,17 +31,47 @@ export class JwtTokenVerifier extends TokenVerifier {
     @Inject(JwtService) private readonly jwtService: JwtService,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
     @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
+    @Inject(JwksKeyProvider) private readonly jwks: JwksKeyProvider,
   ) {
     super();
     this.algorithms = new Set(options.algorithms);
   }
 
-  verify(token: string): Promise<TokenVerdict> {
-    return Promise.resolve(this.verifyNow(token));
+  /**
+   * Verifies a JWT with the secret, the public key or a key of the JWKS.
+   *
+   * @throws AuthUnavailableError when the JWKS must be fetched and the fetch fails.
+   */
+  async verify(token: string): Promise<TokenVerdict> {
+    const header = this.readHeader(token);
+    if ('accepted' in header) {
+      return header;
+    }
+
+    if (isSymmetricAlgorithm(header.alg) || this.options.publicKey !== null || !this.jwks.enabled) {
+      return this.verifyLocally(token, header);
+    }
+
+    const key = await this.jwks.getKey(header);
+    return key === null ? rejected(WsAuthErrorCode.TOKEN_INVALID) : this.verifyWithKey(token, header.alg, key);
   }
 
-  /** Verifies synchronously; local verification needs no I/O. */
+  /** Verifies synchronously with the secret or the public key; local verification needs no I/O. */
   verifyNow(token: string): TokenVerdict {
+    const header = this.readHeader(token);
+    return 'accepted' in header ? header : this.verifyLocally(token, header);
+  }
+
+  /** Tells whether verifying `token` needs the JWKS, which may mean a network call. */
+  usesJwks(token: string): boolean {
+    if (!this.jwks.enabled || this.options.publicKey !== null || !looksLikeJwt(token)) {
+      return false;
+    }
+    const header = decodeJwtHeader(token);
+    return header !== null && !isSymmetricAlgorithm(header.alg);
+  }
+
+  private readHeader(token: string): JwtHeader | RejectedVerdict {
     if (!looksLikeJwt(token)) {
       return rejected(WsAuthErrorCode.TOKEN_MALFORMED);
     }
@@ -52,12 +83,14 @@ export class JwtTokenVerifier extends TokenVerifier {
     if (!this.algorithms.has(header.alg)) {
       return rejected(WsAuthErrorCode.TOKEN_INVALID);
     }
+    return header;
+  }
 
+  private verifyLocally(token: string, header: JwtHeader): TokenVerdict {
     const key = isSymmetricAlgorithm(header.alg) ? this.options.secretKey : this.options.publicKey;
     if (key === null) {
       return rejected(WsAuthErrorCode.TOKEN_INVALID);
     }
-
     return this.verifyWithKey(token, header.alg, key);
   }
 

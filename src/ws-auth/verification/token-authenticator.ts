@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 
+import { CircuitBreakerService } from '../breaker/circuit-breaker.service.js';
 import { TokenCacheService } from '../cache/token-cache.service.js';
 import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
 import { isAuthUnavailableError } from '../errors/auth-unavailable.error.js';
 import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { WsAuthException } from '../errors/ws-auth.exception.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
+import { DefaultTokenVerifier } from './default-token.verifier.js';
 import { evaluateVerdictAt, type TokenVerdict } from './token-verdict.js';
 import { TokenVerifier } from './token-verifier.js';
 import type { WsPrincipal } from './ws-principal.js';
@@ -13,6 +15,10 @@ import type { WsPrincipal } from './ws-principal.js';
 /**
  * Turns a token into a principal: a cached or fresh verdict, then the time window at the
  * injected clock's now. Handshakes and refreshes both go through here.
+ *
+ * While a remote dependency's breaker is open, a token with a cached verdict keeps passing and
+ * a token without one gets `AUTH_UNAVAILABLE` from the breaker. With `breaker.whenOpen` set to
+ * `'deny-all'`, every token that needs that dependency gets `AUTH_UNAVAILABLE` at once.
  */
 @Injectable()
 export class TokenAuthenticator {
@@ -23,6 +29,8 @@ export class TokenAuthenticator {
     @Inject(TokenCacheService) private readonly cache: TokenCacheService,
     @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
+    @Inject(DefaultTokenVerifier) private readonly routes: DefaultTokenVerifier,
+    @Inject(CircuitBreakerService) private readonly breakers: CircuitBreakerService,
   ) {}
 
   /**
@@ -32,6 +40,10 @@ export class TokenAuthenticator {
    *   dependency failed. Any other error comes from a custom verifier and is rethrown.
    */
   async authenticate(token: string): Promise<WsPrincipal> {
+    if (this.options.whenBreakerOpen === 'deny-all' && this.isBreakerOpenFor(token)) {
+      throw new WsAuthException(WsAuthErrorCode.AUTH_UNAVAILABLE);
+    }
+
     let verdict: TokenVerdict;
     try {
       verdict = await this.cache.verify(token, this.verifyFresh);
@@ -47,5 +59,10 @@ export class TokenAuthenticator {
       throw new WsAuthException(evaluation.code);
     }
     return evaluation.principal;
+  }
+
+  private isBreakerOpenFor(token: string): boolean {
+    const breakerName = this.routes.breakerFor(token);
+    return breakerName !== null && this.breakers.get(breakerName).snapshot().state === 'open';
   }
 }

@@ -1,0 +1,369 @@
+import { jest } from '@jest/globals';
+import { type CanActivate, type Type, UseGuards } from '@nestjs/common';
+import { type DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { GatewayMetadataExplorer } from '@nestjs/websockets/gateway-metadata-explorer.js';
+
+import { WsAuthGuard } from '../guard/ws-auth.guard.js';
+import { resolveWsAuthOptions } from '../options/resolve-options.js';
+import { GatewayHandshakeBinder, WS_AUTH_SERVER_PROPERTY } from './gateway-handshake-binder.js';
+import type { HandshakeAuthenticator, SocketMiddleware } from './handshake-authenticator.js';
+
+/** The part of Nest's `InstanceWrapper` that the binder reads. */
+interface FakeWrapper {
+  metatype: unknown;
+  instance: unknown;
+}
+
+interface FakeNamespace {
+  use: jest.Mock<(middleware: SocketMiddleware) => void>;
+}
+
+interface FakeRootServer extends FakeNamespace {
+  of: jest.Mock<(name: string) => FakeNamespace>;
+  sockets: FakeNamespace;
+}
+
+function fakeNamespace(): FakeNamespace {
+  return { use: jest.fn() };
+}
+
+function fakeRootServer(): FakeRootServer {
+  return { use: jest.fn(), of: jest.fn(fakeNamespace), sockets: fakeNamespace() };
+}
+
+/** Binds the given providers as Nest would while it creates them: before any instance exists. */
+function setup(...metatypes: unknown[]) {
+  const wrappers: FakeWrapper[] = metatypes.map((metatype) => ({ metatype, instance: undefined }));
+  const discovery = { getProviders: () => wrappers } as unknown as DiscoveryService;
+  const middleware: SocketMiddleware = (_socket, next) => next();
+  const handshake = { middleware: () => middleware } as unknown as HandshakeAuthenticator;
+  const binder = new GatewayHandshakeBinder(discovery, handshake);
+
+  /** Creates the instance of provider `index`, as Nest does after constructing the binder. */
+  const instantiate = (index: number): object => {
+    const wrapper = wrappers[index];
+    if (wrapper === undefined) {
+      throw new Error(`No provider at index ${index}.`);
+    }
+    const instance = new (wrapper.metatype as Type)() as object;
+    wrapper.instance = instance;
+    return instance;
+  };
+
+  return { binder, middleware, instantiate };
+}
+
+/** Assigns the server the way Nest's `WebSocketsController` does. */
+function assignServer(instance: object, server: FakeNamespace | null | undefined): void {
+  Reflect.set(instance, WS_AUTH_SERVER_PROPERTY, server);
+}
+
+/** Runs `action` and returns its error; fails the test when it does not throw. */
+function thrownBy(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('Expected the action to throw, but it returned.');
+}
+
+// Each test declares its own classes, because the binder hooks their prototypes for good.
+
+function classGuardedGateway(): Type {
+  @UseGuards(WsAuthGuard)
+  @WebSocketGateway({ namespace: '/guarded' })
+  class ClassGuardedGateway {
+    @SubscribeMessage('ping')
+    ping(): string {
+      return 'pong';
+    }
+  }
+  return ClassGuardedGateway;
+}
+
+function openGateway(): Type {
+  @WebSocketGateway({ namespace: '/open' })
+  class OpenGateway {
+    @SubscribeMessage('ping')
+    ping(): string {
+      return 'pong';
+    }
+  }
+  return OpenGateway;
+}
+
+describe('GatewayHandshakeBinder', () => {
+  describe('protecting a server', () => {
+    it('attaches the middleware to the namespace', () => {
+      const { middleware, instantiate } = setup(classGuardedGateway());
+      const namespace = fakeNamespace();
+
+      assignServer(instantiate(0), namespace);
+
+      expect(namespace.use).toHaveBeenCalledTimes(1);
+      expect(namespace.use).toHaveBeenCalledWith(middleware);
+    });
+
+    it('guards the main namespace of a root server', () => {
+      const { middleware, instantiate } = setup(classGuardedGateway());
+      const server = fakeRootServer();
+
+      assignServer(instantiate(0), server);
+
+      expect(server.sockets.use).toHaveBeenCalledWith(middleware);
+      expect(server.use).not.toHaveBeenCalled();
+      expect(server.of).not.toHaveBeenCalled();
+    });
+
+    it('protects a shared namespace once', () => {
+      const { binder, instantiate } = setup(classGuardedGateway(), classGuardedGateway());
+      const namespace = fakeNamespace();
+
+      assignServer(instantiate(0), namespace);
+      assignServer(instantiate(1), namespace);
+
+      expect(namespace.use).toHaveBeenCalledTimes(1);
+      expect(() => binder.onApplicationBootstrap()).not.toThrow();
+    });
+
+    it('reads back the assigned server', () => {
+      const { instantiate } = setup(classGuardedGateway());
+      const instance = instantiate(0);
+      const namespace = fakeNamespace();
+
+      assignServer(instance, namespace);
+
+      expect(Reflect.get(instance, WS_AUTH_SERVER_PROPERTY)).toBe(namespace);
+    });
+
+    it('ignores a null or undefined server', () => {
+      const { binder, instantiate } = setup(classGuardedGateway());
+      const instance = instantiate(0);
+
+      assignServer(instance, null);
+      assignServer(instance, undefined);
+
+      expect(Reflect.get(instance, WS_AUTH_SERVER_PROPERTY)).toBeUndefined();
+      expect(() => binder.onApplicationBootstrap()).toThrow(/could not be protected/);
+    });
+
+    it('ignores a server set on the prototype', () => {
+      const gateway = classGuardedGateway();
+      const { instantiate } = setup(gateway);
+      const namespace = fakeNamespace();
+      const instance = instantiate(0);
+
+      assignServer(gateway.prototype as object, namespace);
+
+      expect(namespace.use).not.toHaveBeenCalled();
+      expect(Reflect.get(instance, WS_AUTH_SERVER_PROPERTY)).toBeUndefined();
+    });
+
+    it('ignores an instance it did not discover', () => {
+      const gateway = classGuardedGateway();
+      setup(gateway);
+      const namespace = fakeNamespace();
+
+      assignServer(new gateway() as object, namespace);
+
+      expect(namespace.use).not.toHaveBeenCalled();
+    });
+
+    it('exposes the property to Nest', () => {
+      const { instantiate } = setup(classGuardedGateway());
+      const explorer = new GatewayMetadataExplorer(new MetadataScanner());
+
+      const hooks = [...explorer.scanForServerHooks(instantiate(0))];
+
+      expect(hooks).toEqual([WS_AUTH_SERVER_PROPERTY]);
+    });
+  });
+
+  describe('two binders on one class', () => {
+    it('lets each protect its own instance', () => {
+      const gateway = classGuardedGateway();
+      const first = setup(gateway);
+      const second = setup(gateway);
+      const firstNamespace = fakeNamespace();
+      const secondNamespace = fakeNamespace();
+
+      assignServer(first.instantiate(0), firstNamespace);
+      assignServer(second.instantiate(0), secondNamespace);
+
+      expect(firstNamespace.use.mock.calls).toEqual([[first.middleware]]);
+      expect(secondNamespace.use.mock.calls).toEqual([[second.middleware]]);
+    });
+  });
+
+  describe('onApplicationBootstrap', () => {
+    it('names the gateway that got no server', () => {
+      const { binder, instantiate } = setup(classGuardedGateway());
+      instantiate(0);
+
+      const error = thrownBy(() => binder.onApplicationBootstrap());
+
+      expect(error.message).toContain('WsAuthGuard is applied to ClassGuardedGateway');
+      expect(error.message).toContain('@nestjs/platform-socket.io');
+    });
+
+    it('passes once every gateway is protected', () => {
+      const { binder, instantiate } = setup(classGuardedGateway());
+      assignServer(instantiate(0), fakeNamespace());
+
+      expect(() => binder.onApplicationBootstrap()).not.toThrow();
+    });
+
+    it('skips a gateway without an instance', () => {
+      const { binder } = setup(classGuardedGateway());
+
+      expect(() => binder.onApplicationBootstrap()).not.toThrow();
+    });
+  });
+
+  describe('onModuleDestroy', () => {
+    it('stops protecting later servers', () => {
+      const { binder, instantiate } = setup(classGuardedGateway());
+      const instance = instantiate(0);
+      const namespace = fakeNamespace();
+
+      binder.onModuleDestroy();
+      assignServer(instance, namespace);
+
+      expect(namespace.use).not.toHaveBeenCalled();
+    });
+
+    it('leaves other binders watching', () => {
+      const gateway = classGuardedGateway();
+      const destroyed = setup(gateway);
+      const live = setup(gateway);
+      const namespace = fakeNamespace();
+
+      destroyed.binder.onModuleDestroy();
+      assignServer(live.instantiate(0), namespace);
+
+      expect(namespace.use.mock.calls).toEqual([[live.middleware]]);
+    });
+  });
+
+  describe('gateway discovery', () => {
+    it('detects a guard on one handler', () => {
+      @WebSocketGateway()
+      class MethodGuardedGateway {
+        @SubscribeMessage('open')
+        open(): string {
+          return 'open';
+        }
+
+        @UseGuards(WsAuthGuard)
+        @SubscribeMessage('closed')
+        closed(): string {
+          return 'closed';
+        }
+      }
+      const { instantiate } = setup(MethodGuardedGateway);
+      const namespace = fakeNamespace();
+
+      assignServer(instantiate(0), namespace);
+
+      expect(namespace.use).toHaveBeenCalledTimes(1);
+    });
+
+    it('detects a guard on an inherited handler', () => {
+      class BaseGateway {
+        @UseGuards(WsAuthGuard)
+        @SubscribeMessage('closed')
+        closed(): string {
+          return 'closed';
+        }
+      }
+
+      @WebSocketGateway()
+      class DerivedGateway extends BaseGateway {}
+      const { instantiate } = setup(DerivedGateway);
+      const namespace = fakeNamespace();
+
+      assignServer(instantiate(0), namespace);
+
+      expect(namespace.use).toHaveBeenCalledTimes(1);
+    });
+
+    it('detects a guard subclass', () => {
+      class TenantGuard extends WsAuthGuard {}
+
+      @UseGuards(TenantGuard)
+      @WebSocketGateway()
+      class SubclassGuardedGateway {}
+      const { instantiate } = setup(SubclassGuardedGateway);
+      const namespace = fakeNamespace();
+
+      assignServer(instantiate(0), namespace);
+
+      expect(namespace.use).toHaveBeenCalledTimes(1);
+    });
+
+    it('detects a guard instance', () => {
+      const options = resolveWsAuthOptions({ secret: 's'.repeat(32) });
+      const guard = new WsAuthGuard(new Reflector(), { now: () => 0 }, options);
+
+      @UseGuards(guard)
+      @WebSocketGateway()
+      class InstanceGuardedGateway {}
+      const { instantiate } = setup(InstanceGuardedGateway);
+      const namespace = fakeNamespace();
+
+      assignServer(instantiate(0), namespace);
+
+      expect(namespace.use).toHaveBeenCalledTimes(1);
+    });
+
+    it('ignores a gateway without the guard', () => {
+      const gateway = openGateway();
+      const { binder, instantiate } = setup(gateway);
+
+      instantiate(0);
+
+      expect(WS_AUTH_SERVER_PROPERTY in (gateway.prototype as object)).toBe(false);
+      expect(() => binder.onApplicationBootstrap()).not.toThrow();
+    });
+
+    it('ignores other guards', () => {
+      class OtherGuard implements CanActivate {
+        canActivate(): boolean {
+          return true;
+        }
+      }
+      const objectGuard: CanActivate = { canActivate: () => true };
+
+      @UseGuards(OtherGuard, objectGuard)
+      @WebSocketGateway()
+      class OtherGuardedGateway {
+        @UseGuards(OtherGuard)
+        @SubscribeMessage('ping')
+        ping(): string {
+          return 'pong';
+        }
+      }
+      const { binder } = setup(OtherGuardedGateway);
+
+      expect(WS_AUTH_SERVER_PROPERTY in OtherGuardedGateway.prototype).toBe(false);
+      expect(() => binder.onApplicationBootstrap()).not.toThrow();
+    });
+
+    it('ignores a guarded class that is no gateway', () => {
+      @UseGuards(WsAuthGuard)
+      class GuardedController {}
+
+      setup(GuardedController);
+
+      expect(WS_AUTH_SERVER_PROPERTY in GuardedController.prototype).toBe(false);
+    });
+
+    it('ignores providers without a class', () => {
+      const { binder } = setup(null, undefined, 'a value');
+
+      expect(() => binder.onApplicationBootstrap()).not.toThrow();
+    });
+  });
+});

@@ -1,0 +1,28 @@
+/** JWKS settings, used with `jwksUri`. */
+export interface JwksOptions {
+  /**
+   * Time after which the fetched key set is fetched again before its next use, in milliseconds.
+   * @default 600_000
+   */
+  maxAgeMs?: number;
+
+  /**
+   * Shortest time between two fetches caused by tokens whose `kid` is not in the key set, in
+   * milliseconds, so that tokens with random `kid`s cannot flood the provider.
+   * @default 30_000
+   */
+  cooldownMs?: number;
+}
+
+/** OAuth2 token introspection (RFC 7662) settings for opaque tokens. */
+export interface IntrospectionOptions {
+  /** Introspection endpoint, an `http:` or `https:` URL. */
+  url: string;
+  /** Client id for HTTP Basic client authentication. */
+  clientId: string;
+  /** Client secret for HTTP Basic client authentication; never logged. */
+  clientSecret: string;
+}
+
+/** What new handshakes get while the breaker of their remote dependency is open. */
+export type WhenBreakerOpen = 'use-cache' | 'deny-all';

@@ -1,0 +1,103 @@
+import { AuthUnavailableError } from '../errors/auth-unavailable.error.js';
+
+/** Largest response body read from an identity provider: 1 MiB, far above any JWKS or introspection response. */
+export const MAX_RESPONSE_BYTES = 1_048_576;
+
+/** A request to an identity provider endpoint. */
+export interface RemoteRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Time after which the request is aborted, in milliseconds. */
+  timeoutMs: number;
+}
+
+/**
+ * Sends a request and returns the parsed JSON body of a 200 response.
+ *
+ * Every infrastructure failure becomes an {@link AuthUnavailableError} with a short reason:
+ * `timeout` (the request was aborted through its `AbortSignal`), `connection_refused`,
+ * `connection_reset`, `network_error`, `http_<status>` for any status but 200, `invalid_body`
+ * for a body that is not JSON, and `body_too_large` past {@link MAX_RESPONSE_BYTES}.
+ */
+export async function fetchJson(request: RemoteRequest): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), request.timeoutMs);
+  timer.unref();
+
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: controller.signal,
+      redirect: 'manual',
+    });
+
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new AuthUnavailableError(`http_${response.status}`, `The identity provider answered HTTP ${response.status}.`);
+    }
+
+    const text = await readBodyText(response);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new AuthUnavailableError('invalid_body', 'The identity provider sent a body that is not JSON.', { cause: error });
+    }
+  } catch (error) {
+    throw toAuthUnavailable(error, controller.signal.aborted);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readBodyText(response: Response): Promise<string> {
+  const declaredLength = Number(response.headers.get('content-length'));
+  if (declaredLength > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw new AuthUnavailableError('body_too_large', `The identity provider sent a body of ${declaredLength} bytes.`);
+  }
+
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
+  if (reader === undefined) {
+    return '';
+  }
+
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    received += value.byteLength;
+    if (received > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw new AuthUnavailableError('body_too_large', `The identity provider sent more than ${MAX_RESPONSE_BYTES} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function toAuthUnavailable(error: unknown, aborted: boolean): AuthUnavailableError {
+  if (error instanceof AuthUnavailableError) {
+    return error;
+  }
+  if (aborted) {
+    return new AuthUnavailableError('timeout', 'The identity provider did not answer in time; the request was aborted.', {
+      cause: error,
+    });
+  }
+
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  if (code === 'ECONNREFUSED') {
+    return new AuthUnavailableError('connection_refused', 'The identity provider refused the connection.', { cause: error });
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+    return new AuthUnavailableError('connection_reset', 'The connection to the identity provider was reset.', { cause: error });
+  }
+  return new AuthUnavailableError('network_error', 'The identity provider could not be reached.', { cause: error });
+}
