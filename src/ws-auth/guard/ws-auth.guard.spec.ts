@@ -84,7 +84,7 @@ function setup() {
   return { clock, reflector, guard };
 }
 
-/** Runs `canActivate` and returns the code it denied with; fails when it allows the message. */
+/** Runs `canActivate` and returns the code of its denial. Fails the test when it allows the message. */
 function denialCode(guard: WsAuthGuard, context: ExecutionContext): WsAuthErrorCode {
   let result: boolean;
   try {
@@ -96,7 +96,39 @@ function denialCode(guard: WsAuthGuard, context: ExecutionContext): WsAuthErrorC
   throw new Error(`Expected a denial, but canActivate returned ${String(result)}.`);
 }
 
+class BaseGateway {
+  send(): void {}
+}
+
+@Public()
+class LobbyGateway extends BaseGateway {}
+
+@WsScopes('admin')
+class AdminGateway extends BaseGateway {}
+
 describe('WsAuthGuard', () => {
+  describe('inherited handlers', () => {
+    it('reads the policy of each gateway class', () => {
+      const { guard } = setup();
+      const client = clientOf(principal({ scopes: [] }));
+
+      expect(guard.canActivate(wsContext({ handler: BaseGateway.prototype.send, class: LobbyGateway, client }))).toBe(true);
+      expect(denialCode(guard, wsContext({ handler: BaseGateway.prototype.send, class: AdminGateway, client }))).toBe(
+        WsAuthErrorCode.FORBIDDEN,
+      );
+    });
+
+    it('reads the policy of each class in either order', () => {
+      const { guard } = setup();
+      const client = clientOf(principal({ scopes: [] }));
+
+      expect(denialCode(guard, wsContext({ handler: BaseGateway.prototype.send, class: AdminGateway, client }))).toBe(
+        WsAuthErrorCode.FORBIDDEN,
+      );
+      expect(guard.canActivate(wsContext({ handler: BaseGateway.prototype.send, class: LobbyGateway, client }))).toBe(true);
+    });
+  });
+
   describe('context type', () => {
     it.each(['http', 'rpc', 'graphql'])('rejects a %s context', (type) => {
       const { guard } = setup();

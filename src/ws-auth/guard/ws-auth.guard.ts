@@ -27,7 +27,8 @@ interface HandlerPolicy {
  */
 @Injectable()
 export class WsAuthGuard implements CanActivate {
-  private readonly policies = new WeakMap<object, HandlerPolicy>();
+  /** Policies by gateway class, then by handler: an inherited handler serves several classes. */
+  private readonly policies = new WeakMap<object, WeakMap<object, HandlerPolicy>>();
 
   constructor(
     @Inject(Reflector) protected readonly reflector: Reflector,
@@ -80,15 +81,22 @@ export class WsAuthGuard implements CanActivate {
 
   private policyFor(context: ExecutionContext): HandlerPolicy {
     const handler = context.getHandler();
-    let policy = this.policies.get(handler);
+    const gatewayClass = context.getClass();
 
+    let policiesOfClass = this.policies.get(gatewayClass);
+    if (policiesOfClass === undefined) {
+      policiesOfClass = new WeakMap();
+      this.policies.set(gatewayClass, policiesOfClass);
+    }
+
+    let policy = policiesOfClass.get(handler);
     if (policy === undefined) {
-      const targets = [handler, context.getClass()];
+      const targets = [handler, gatewayClass];
       policy = {
         isPublic: this.reflector.getAllAndOverride<boolean | undefined>(WS_AUTH_PUBLIC_KEY, targets) === true,
         requiredScopes: [...new Set(this.reflector.getAllAndMerge<string[]>(WS_AUTH_SCOPES_KEY, targets))],
       };
-      this.policies.set(handler, policy);
+      policiesOfClass.set(handler, policy);
     }
 
     return policy;

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io';
 
 import { AuthenticatedSockets } from './authenticated-sockets.js';
 
-/** The parts of a Socket.IO socket that the registry uses: an id and `once('disconnect')`. */
+/** Builds a socket with the parts that the registry uses: an id and `once('disconnect')`. */
 function fakeSocket(id: string): Socket & EventEmitter {
   return Object.assign(new EventEmitter(), { id }) as unknown as Socket & EventEmitter;
 }

@@ -221,6 +221,11 @@ describe('checkToken', () => {
     expect(checkToken('abcd', 'auth', { maxTokenBytes: 3 })).toEqual(failed(WsAuthErrorCode.TOKEN_MALFORMED));
   });
 
+  it('counts bytes, not characters, of a non-ASCII token', () => {
+    expect(checkToken('ééé', 'auth', { maxTokenBytes: 6 })).toEqual(found('ééé', 'auth'));
+    expect(checkToken('éééé', 'auth', { maxTokenBytes: 6 })).toEqual(failed(WsAuthErrorCode.TOKEN_MALFORMED));
+  });
+
   it('reports whitespace as missing', () => {
     expect(checkToken(' \t\n', 'header', { maxTokenBytes: 3 })).toEqual(failed(WsAuthErrorCode.TOKEN_MISSING));
   });

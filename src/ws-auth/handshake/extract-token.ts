@@ -59,9 +59,9 @@ export function extractHandshakeToken(
 }
 
 /**
- * Applies the checks every token source shares: present, within the size limit.
- * `String.length` counts UTF-16 units, never more than the UTF-8 bytes, so a token whose length
- * exceeds the limit is over it in bytes too. Non-ASCII tokens fail the syntax checks later.
+ * Applies the checks every token source shares: present, within the size limit in UTF-8 bytes.
+ * One UTF-16 unit takes at most 3 UTF-8 bytes, so the bytes are counted only for a token whose
+ * length could put it over the limit.
  */
 export function checkToken(
   token: string,
@@ -72,7 +72,8 @@ export function checkToken(
   if (trimmed.length === 0) {
     return { ok: false, code: WsAuthErrorCode.TOKEN_MISSING };
   }
-  if (trimmed.length > policy.maxTokenBytes) {
+  const couldExceed = trimmed.length * 3 > policy.maxTokenBytes;
+  if (trimmed.length > policy.maxTokenBytes || (couldExceed && Buffer.byteLength(trimmed, 'utf8') > policy.maxTokenBytes)) {
     return { ok: false, code: WsAuthErrorCode.TOKEN_MALFORMED };
   }
   return { ok: true, token: trimmed, source };

@@ -8,6 +8,7 @@ import { WsAuthGuard } from '../guard/ws-auth.guard.js';
 import { resolveWsAuthOptions } from '../options/resolve-options.js';
 import { GatewayHandshakeBinder, WS_AUTH_SERVER_PROPERTY } from './gateway-handshake-binder.js';
 import type { HandshakeAuthenticator, SocketMiddleware } from './handshake-authenticator.js';
+import { thrownBy } from '../../../test/support/thrown-by.js';
 
 /** The part of Nest's `InstanceWrapper` that the binder reads. */
 interface FakeWrapper {
@@ -32,7 +33,7 @@ function fakeRootServer(): FakeRootServer {
   return { use: jest.fn(), of: jest.fn(fakeNamespace), sockets: fakeNamespace() };
 }
 
-/** Binds the given providers as Nest would while it creates them: before any instance exists. */
+/** Creates a binder over the given providers, as Nest does before any provider instance exists. */
 function setup(...metatypes: unknown[]) {
   const wrappers: FakeWrapper[] = metatypes.map((metatype) => ({ metatype, instance: undefined }));
   const discovery = { getProviders: () => wrappers } as unknown as DiscoveryService;
@@ -59,17 +60,7 @@ function assignServer(instance: object, server: FakeNamespace | null | undefined
   Reflect.set(instance, WS_AUTH_SERVER_PROPERTY, server);
 }
 
-/** Runs `action` and returns its error; fails the test when it does not throw. */
-function thrownBy(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('Expected the action to throw, but it returned.');
-}
-
-// Each test declares its own classes, because the binder hooks their prototypes for good.
+// Each test declares its own classes, because the binder hooks their prototypes permanently.
 
 function classGuardedGateway(): Type {
   @UseGuards(WsAuthGuard)

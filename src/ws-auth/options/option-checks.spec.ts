@@ -24,6 +24,7 @@ describe('describeReceived', () => {
     ['undefined', undefined, 'undefined'],
     ['an empty array', [], 'an array of 0 items'],
     ['an array', ['a', 'b', 'c'], 'an array of 3 items'],
+    ['an array of one', ['a'], 'an array of 1 item'],
     ['an object', { secret: 'hidden' }, 'a value of type object'],
     ['a function', () => 'hidden', 'a value of type function'],
     ['a symbol', Symbol('hidden'), 'a value of type symbol'],

@@ -12,7 +12,7 @@ export function describeReceived(value: unknown): string {
     return String(value);
   }
   if (Array.isArray(value)) {
-    return `an array of ${value.length} items`;
+    return value.length === 1 ? 'an array of 1 item' : `an array of ${value.length} items`;
   }
   return `a value of type ${typeof value}`;
 }

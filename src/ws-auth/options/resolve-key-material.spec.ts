@@ -9,16 +9,7 @@ import {
   prepareSecretKey,
   SUPPORTED_ALGORITHMS,
 } from './resolve-key-material.js';
-
-/** Runs `action` and returns its error; fails the test when it does not throw. */
-function thrownBy(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('Expected the action to throw, but it returned.');
-}
+import { thrownBy } from '../../../test/support/thrown-by.js';
 
 describe('resolve-key-material', () => {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -151,6 +142,24 @@ describe('resolve-key-material', () => {
       expect(defaultAlgorithmsForKey(key)).toEqual([algorithm]);
     });
 
+    it('picks PS384 for an RSA-PSS key restricted to SHA-384', () => {
+      const pss384 = generateKeyPairSync('rsa-pss', {
+        modulusLength: 2048,
+        hashAlgorithm: 'sha384',
+        mgf1HashAlgorithm: 'sha384',
+      });
+
+      expect(defaultAlgorithmsForKey(pss384.publicKey)).toEqual(['PS384']);
+    });
+
+    it('rejects an RSA-PSS key without a hash restriction', () => {
+      const unrestricted = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+
+      expect(() => defaultAlgorithmsForKey(unrestricted.publicKey)).toThrow(
+        'publicKey is an RSA-PSS key without a SHA-256, SHA-384 or SHA-512 hash restriction (hash: none)',
+      );
+    });
+
     it('rejects an EC key on another curve', () => {
       expect(() => defaultAlgorithmsForKey(ecK256.publicKey)).toThrow(
         'publicKey of type ec is not supported; use an RSA key or an EC key on P-256, P-384 or P-521.',
@@ -188,6 +197,22 @@ describe('resolve-key-material', () => {
     ] as const)('rejects %s with %s', (algorithm, _name, key, type) => {
       expect(() => assertKeyFitsAlgorithm(key, algorithm)).toThrow(
         `algorithms contains ${algorithm}, which cannot be verified with publicKey of type ${type}.`,
+      );
+    });
+
+    it('rejects PS384 with an RSA-PSS key restricted to SHA-256', () => {
+      expect(() => assertKeyFitsAlgorithm(rsaPss.publicKey, 'PS384')).toThrow(
+        'algorithms contains PS384, which needs an RSA-PSS key restricted to sha384; publicKey is restricted to sha256 (MGF1 sha256).',
+      );
+    });
+
+    it('rejects an RSA-PSS key whose salt is longer than the hash', () => {
+      // Node accepts saltLength for RSA-PSS keys; the Node 20 type definitions leave it out.
+      const longSaltOptions = { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 64 };
+      const longSalt = generateKeyPairSync('rsa-pss', longSaltOptions as { modulusLength: number });
+
+      expect(() => assertKeyFitsAlgorithm(longSalt.publicKey, 'PS256')).toThrow(
+        'algorithms contains PS256, whose salt is at most 32 bytes; publicKey requires 64.',
       );
     });
 

@@ -79,8 +79,17 @@ export function defaultAlgorithmsForKey(publicKey: KeyObject): JwtAlgorithm[] {
   switch (publicKey.asymmetricKeyType) {
     case 'rsa':
       return ['RS256'];
-    case 'rsa-pss':
-      return ['PS256'];
+    case 'rsa-pss': {
+      const hash = publicKey.asymmetricKeyDetails?.hashAlgorithm;
+      const match = (['PS256', 'PS384', 'PS512'] as const).find((algorithm) => hash === `sha${algorithm.slice(2)}`);
+      if (match) {
+        assertKeyFitsAlgorithm(publicKey, match);
+        return [match];
+      }
+      throw new TypeError(
+        `publicKey is an RSA-PSS key without a SHA-256, SHA-384 or SHA-512 hash restriction (hash: ${hash ?? 'none'}); use a plain RSA key, or an RSA-PSS key restricted to the hash of its PS algorithm.`,
+      );
+    }
     case 'ec': {
       const curve = publicKey.asymmetricKeyDetails?.namedCurve;
       const match = Object.entries(EC_CURVE_BY_ALGORITHM).find(([, name]) => name === curve);
@@ -102,7 +111,11 @@ export function assertKeyFitsAlgorithm(publicKey: KeyObject, algorithm: JwtAlgor
   if (algorithm.startsWith('RS') && keyType === 'rsa') {
     return;
   }
-  if (algorithm.startsWith('PS') && (keyType === 'rsa' || keyType === 'rsa-pss')) {
+  if (algorithm.startsWith('PS') && keyType === 'rsa') {
+    return;
+  }
+  if (algorithm.startsWith('PS') && keyType === 'rsa-pss') {
+    assertPssParametersFit(publicKey, algorithm);
     return;
   }
   if (algorithm.startsWith('ES') && keyType === 'ec') {
@@ -118,4 +131,24 @@ export function assertKeyFitsAlgorithm(publicKey: KeyObject, algorithm: JwtAlgor
   throw new TypeError(
     `algorithms contains ${algorithm}, which cannot be verified with publicKey of type ${keyType ?? 'unknown'}.`,
   );
+}
+
+/**
+ * Throws unless an RSA-PSS key's parameters allow `algorithm`: the same hash for the signature
+ * and for MGF1, and a salt no longer than the hash, as jsonwebtoken requires at verification.
+ */
+function assertPssParametersFit(publicKey: KeyObject, algorithm: JwtAlgorithm): void {
+  const bits = Number(algorithm.slice(2));
+  const { hashAlgorithm, mgf1HashAlgorithm, saltLength } = publicKey.asymmetricKeyDetails ?? {};
+
+  if (hashAlgorithm !== `sha${bits}` || mgf1HashAlgorithm !== hashAlgorithm) {
+    throw new TypeError(
+      `algorithms contains ${algorithm}, which needs an RSA-PSS key restricted to sha${bits}; publicKey is restricted to ${hashAlgorithm ?? 'no hash'} (MGF1 ${mgf1HashAlgorithm ?? 'none'}).`,
+    );
+  }
+  if (saltLength !== undefined && saltLength > bits / 8) {
+    throw new TypeError(
+      `algorithms contains ${algorithm}, whose salt is at most ${bits / 8} bytes; publicKey requires ${saltLength}.`,
+    );
+  }
 }

@@ -2,20 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import { resolveWsAuthOptions } from './resolve-options.js';
 import type { WsAuthModuleOptions } from './ws-auth-options.interface.js';
+import { thrownBy } from '../../../test/support/thrown-by.js';
 
 const SECRET = 's'.repeat(32);
 
 function resolve(options: Record<string, unknown>): ReturnType<typeof resolveWsAuthOptions> {
   return resolveWsAuthOptions(options);
-}
-
-function thrownBy(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('Expected the action to throw, but it returned.');
 }
 
 describe('resolveWsAuthOptions', () => {

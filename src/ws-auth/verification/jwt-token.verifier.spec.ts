@@ -20,7 +20,7 @@ const OTHER_SECRET = 'another-unit-test-secret-0123456789-xyz';
 const NOW_MS = Date.UTC(2030, 0, 1) + 750;
 const NOW_SEC = Math.floor(NOW_MS / 1000);
 
-/** JWKS endpoint of the tests; the fake key provider never fetches it. */
+/** JWKS endpoint of the tests. The fake key provider never fetches it. */
 const JWKS_URI = 'http://127.0.0.1:9/jwks';
 
 const jwt = new JwtService();
@@ -517,6 +517,12 @@ describe('JwtTokenVerifier', () => {
       const { verifier } = setup({ publicKey: rsaPublicPem }, jwksEnabled());
 
       expect(verifier.usesJwks(rsToken())).toBe(false);
+    });
+
+    it('is false for an algorithm outside the allow-list', () => {
+      const { verifier } = setup({ jwksUri: JWKS_URI, algorithms: ['RS256'] }, jwksEnabled());
+
+      expect(verifier.usesJwks(signAsymmetric(claims(), ecP256.privateKey, 'ES256'))).toBe(false);
     });
 
     it('is false for a non-JWT', () => {

@@ -68,7 +68,7 @@ export class JwtTokenVerifier extends TokenVerifier {
       return false;
     }
     const header = decodeJwtHeader(token);
-    return header !== null && !isSymmetricAlgorithm(header.alg);
+    return header !== null && this.algorithms.has(header.alg) && !isSymmetricAlgorithm(header.alg);
   }
 
   private readHeader(token: string): JwtHeader | RejectedVerdict {

@@ -37,7 +37,7 @@ function acceptedVerdict(window: { expiresAt?: number | null; notBefore?: number
   };
 }
 
-/** Breaker that the routing sends tokens starting with `remote-` through. */
+/** Name of the breaker that the fake routing assigns to tokens starting with `remote-`. */
 const REMOTE_BREAKER = 'jwks';
 
 function setup(moduleOptions: Partial<WsAuthModuleOptions> = {}) {
@@ -58,7 +58,7 @@ function setup(moduleOptions: Partial<WsAuthModuleOptions> = {}) {
   return { clock, verifier, breakers, authenticator };
 }
 
-/** Returns the code of the `WsAuthException` that `promise` rejects with; fails when it resolves. */
+/** Returns the code of the `WsAuthException` that `promise` rejects with. Fails the test when it resolves. */
 async function rejectionCode(promise: Promise<unknown>): Promise<WsAuthErrorCode> {
   const error = await promise.then(
     () => {
