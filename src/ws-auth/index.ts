@@ -3,6 +3,7 @@
 export { WsAuthModule } from './ws-auth.module.js';
 export { WS_AUTH_MODULE_OPTIONS, type WsAuthModuleExtras } from './ws-auth.module-definition.js';
 export type { JwtAlgorithm, WsAuthModuleOptions } from './options/ws-auth-options.interface.js';
+export { validateWsAuthOptions } from './options/resolve-options.js';
 
 export { WsAuthGuard } from './guard/ws-auth.guard.js';
 export { Public, WS_AUTH_PUBLIC_KEY, WS_AUTH_SCOPES_KEY, WsScopes, WsUser } from './guard/ws-auth.decorators.js';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-import { resolveWsAuthOptions } from './resolve-options.js';
+import { resolveWsAuthOptions, validateWsAuthOptions } from './resolve-options.js';
 import type { WsAuthModuleOptions } from './ws-auth-options.interface.js';
 import { thrownBy } from '../../../test/support/thrown-by.js';
 
@@ -175,6 +175,13 @@ describe('resolveWsAuthOptions', () => {
     expect(resolve({ jwksUri: 'http://127.0.0.1:9000/jwks', algorithms: ['ES256', 'PS256'] }).algorithms).toEqual(['ES256', 'PS256']);
   });
 
+  it.each([
+    ['a JWKS', { secret: SECRET, jwksUri: 'http://127.0.0.1:9000/jwks', algorithms: ['HS256'] }, /jwksUri is set, but algorithms \(HS256\) has no RS, PS or ES algorithm/],
+    ['a public key', { secret: SECRET, publicKey: rsaPem, algorithms: ['HS256'] }, /publicKey is set, but algorithms \(HS256\) has no RS, PS or ES algorithm/],
+  ])('rejects %s without an asymmetric algorithm', (_name, options, message) => {
+    expect(() => resolve(options)).toThrow(message);
+  });
+
   it('rejects a public key and a JWKS together', () => {
     expect(() => resolve({ publicKey: rsaPem, jwksUri: 'http://127.0.0.1:9000/jwks' })).toThrow(/publicKey and jwksUri are both set/);
   });
@@ -196,5 +203,17 @@ describe('resolveWsAuthOptions', () => {
     const ed = generateKeyPairSync('ed25519');
 
     expect(() => resolve({ publicKey: ed.publicKey })).toThrow(/publicKey of type ed25519 is not supported/);
+  });
+});
+
+describe('validateWsAuthOptions', () => {
+  it('accepts valid options', () => {
+    expect(() => validateWsAuthOptions({ secret: SECRET })).not.toThrow();
+  });
+
+  it('throws what the module would throw at start', () => {
+    expect(() => validateWsAuthOptions({ secret: SECRET, clockToleranceSec: 900 })).toThrow(
+      'clockToleranceSec must be a finite number from 0 to 300 seconds; received 900.',
+    );
   });
 });

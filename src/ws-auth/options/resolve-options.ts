@@ -192,6 +192,12 @@ function resolveAlgorithms(
       assertKeyFitsAlgorithm(publicKey, algorithm);
     }
   }
+  if (asymmetric.length === 0 && (publicKey !== null || hasJwks)) {
+    const keySource = publicKey === null ? 'jwksUri' : 'publicKey';
+    throw new TypeError(
+      `${keySource} is set, but algorithms (${algorithms.join(', ')}) has no RS, PS or ES algorithm to use it with; add one, such as RS256.`,
+    );
+  }
 
   return [...new Set(algorithms)];
 }
@@ -238,3 +244,13 @@ function resolveStringList(path: string, value: unknown): string | [string, ...s
 
 /** Injection token of the {@link ResolvedWsAuthOptions}; internal to the module. */
 export const WS_AUTH_RESOLVED_OPTIONS = Symbol('WS_AUTH_RESOLVED_OPTIONS');
+
+/**
+ * Checks module options exactly as `WsAuthModule` does at start, without starting anything,
+ * so that an application can reject its configuration before it creates the Nest application.
+ *
+ * @throws TypeError or RangeError naming the option, the allowed range and the value received.
+ */
+export function validateWsAuthOptions(options: WsAuthModuleOptions): void {
+  resolveWsAuthOptions(options);
+}
