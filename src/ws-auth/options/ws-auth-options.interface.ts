@@ -2,6 +2,8 @@ import type { KeyObject } from 'node:crypto';
 
 import type { CircuitBreakerOptions } from '../breaker/circuit-breaker.options.js';
 import type { TokenCacheOptions } from '../cache/token-cache.options.js';
+import type { WsAuthLoggingOptions } from '../logging/ws-auth-logging.options.js';
+import type { WsAuthMetricsOptions } from '../metrics/ws-auth-metrics.options.js';
 
 /** JWT signature algorithms the module can verify. `none` is never accepted. */
 export type JwtAlgorithm =
@@ -81,4 +83,10 @@ export interface WsAuthModuleOptions {
 
   /** Circuit breaker options for remote verification; see `CircuitBreakerOptions`. */
   breaker?: Partial<CircuitBreakerOptions>;
+
+  /** Prometheus metrics options; see `WsAuthMetricsOptions`. */
+  metrics?: WsAuthMetricsOptions;
+
+  /** Logging options; see `WsAuthLoggingOptions`. */
+  logging?: WsAuthLoggingOptions;
 }

@@ -4,9 +4,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService, type JwtVerifyOptions } from '@nestjs/jwt';
 
 import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
+import { monotonicMs, secondsSince } from '../clock/elapsed.js';
 import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
 import { isSymmetricAlgorithm } from '../options/resolve-key-material.js';
+import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import { claimsToVerdict } from './claims-to-verdict.js';
 import { decodeJwtHeader, hasJsonObjectPayload, looksLikeJwt } from './token-shape.js';
 import { rejected, type TokenVerdict } from './token-verdict.js';
@@ -30,13 +32,19 @@ export class JwtTokenVerifier extends TokenVerifier {
     @Inject(JwtService) private readonly jwtService: JwtService,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
     @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
+    @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
   ) {
     super();
     this.algorithms = new Set(options.algorithms);
   }
 
+  /** Verifies `token` and records the time it took under the verification source `jwt`. */
   verify(token: string): Promise<TokenVerdict> {
-    return Promise.resolve(this.verifyNow(token));
+    const startedMs = monotonicMs(this.clock);
+    const verdict = this.verifyNow(token);
+
+    this.recorder.recordVerification('jwt', secondsSince(this.clock, startedMs));
+    return Promise.resolve(verdict);
   }
 
   /** Verifies synchronously; local verification needs no I/O. */

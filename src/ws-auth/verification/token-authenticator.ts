@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { TokenCacheService } from '../cache/token-cache.service.js';
 import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
+import { monotonicMs, secondsSince } from '../clock/elapsed.js';
 import { isAuthUnavailableError } from '../errors/auth-unavailable.error.js';
 import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { WsAuthException } from '../errors/ws-auth.exception.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
+import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import { evaluateVerdictAt, type TokenVerdict } from './token-verdict.js';
 import { TokenVerifier } from './token-verifier.js';
 import type { WsPrincipal } from './ws-principal.js';
@@ -13,16 +15,18 @@ import type { WsPrincipal } from './ws-principal.js';
 /**
  * Turns a token into a principal: a cached or fresh verdict, then the time window at the
  * injected clock's now. Handshakes and refreshes both go through here.
+ *
+ * It records the time of each verdict that needed no verification of its own under the source
+ * `cache`, and the cause of each `AuthUnavailableError`. Verifiers record their own verifications.
  */
 @Injectable()
 export class TokenAuthenticator {
-  private readonly verifyFresh = (token: string): Promise<TokenVerdict> => this.verifier.verify(token);
-
   constructor(
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(TokenCacheService) private readonly cache: TokenCacheService,
     @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
+    @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
   ) {}
 
   /**
@@ -32,14 +36,25 @@ export class TokenAuthenticator {
    *   dependency failed. Any other error comes from a custom verifier and is rethrown.
    */
   async authenticate(token: string): Promise<WsPrincipal> {
+    const startedMs = monotonicMs(this.clock);
+    let verifiedFresh = false;
     let verdict: TokenVerdict;
+
     try {
-      verdict = await this.cache.verify(token, this.verifyFresh);
+      verdict = await this.cache.verify(token, (freshToken) => {
+        verifiedFresh = true;
+        return this.verifier.verify(freshToken);
+      });
     } catch (error) {
       if (isAuthUnavailableError(error)) {
+        this.recorder.recordUnavailable(error.reason);
         throw new WsAuthException(WsAuthErrorCode.AUTH_UNAVAILABLE);
       }
       throw error;
+    } finally {
+      if (!verifiedFresh) {
+        this.recorder.recordVerification('cache', secondsSince(this.clock, startedMs));
+      }
     }
 
     const evaluation = evaluateVerdictAt(verdict, this.clock.now(), this.options.clockToleranceMs);
