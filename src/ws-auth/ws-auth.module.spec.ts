@@ -1,4 +1,5 @@
-import { Injectable, Module } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { Injectable, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { register as defaultRegister, Registry } from 'prom-client';
 
@@ -127,5 +128,22 @@ describe('WsAuthModule', () => {
     await expect(withInterval).rejects.toThrow(
       'logging.failureSummaryIntervalMs must be an integer from 1000 to 86400000 ms; received 10.',
     );
+  });
+
+  it('logs the effective options once at start, without the secret', async () => {
+    const lines: string[] = [];
+    jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => {
+      lines.push(String(message));
+    });
+    const moduleRef = await Test.createTestingModule({ imports: [WsAuthModule.forRoot({ secret: SECRET })] }).compile();
+
+    await moduleRef.init();
+    jest.restoreAllMocks();
+
+    const summaries = lines.filter((line) => line.startsWith('WsAuthModule options:'));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toContain('secret set (redacted)');
+    expect(lines.join('\n')).not.toContain(SECRET);
+    await moduleRef.close();
   });
 });

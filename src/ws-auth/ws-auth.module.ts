@@ -14,6 +14,7 @@ import { AuthenticatedSockets } from './handshake/authenticated-sockets.js';
 import { GatewayHandshakeBinder } from './handshake/gateway-handshake-binder.js';
 import { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
 import { AuthFailureLog } from './logging/auth-failure-log.js';
+import { EffectiveOptionsLogger } from './logging/options-summary.js';
 import { WS_AUTH_METRICS_REGISTRY } from './metrics/ws-auth-metrics.options.js';
 import { WsAuthMetrics } from './metrics/ws-auth.metrics.js';
 import {
@@ -71,6 +72,7 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     WsAuthMetrics,
     AuthFailureLog,
     WsAuthRecorder,
+    EffectiveOptionsLogger,
   ],
   exports: [
     WS_AUTH_CLOCK,
