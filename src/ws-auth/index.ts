@@ -93,3 +93,9 @@ export {
 export { WS_AUTH_METRICS_REGISTRY, type WsAuthMetricsOptions } from './metrics/ws-auth-metrics.options.js';
 export { AuthFailureLog } from './logging/auth-failure-log.js';
 export { LOGGING_DEFAULTS, type WsAuthLoggingOptions } from './logging/ws-auth-logging.options.js';
+export {
+  WsAuthHealthIndicator,
+  type WsAuthBreakerHealth,
+  type WsAuthCacheHealth,
+  type WsAuthHealthDetails,
+} from './health/ws-auth.health.js';
