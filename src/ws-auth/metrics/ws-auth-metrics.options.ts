@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 
 import { describeReceived, requireOptionalObject } from '../options/option-checks.js';
 
@@ -6,16 +6,17 @@ import { describeReceived, requireOptionalObject } from '../options/option-check
 export interface WsAuthMetricsOptions {
   /**
    * prom-client registry that receives the module's metrics, such as the application's own
-   * registry or prom-client's default `register`. The metric names must be free in it.
+   * registry or prom-client's default `register`, in the Prometheus or the OpenMetrics format. The
+   * metric names must be free in it.
    * @default a new registry of the module's own, injectable as `WS_AUTH_METRICS_REGISTRY`
    */
-  registry?: Registry;
+  registry?: Registry<RegistryContentType>;
 }
 
 /** Metrics options after validation. */
 export interface ResolvedWsAuthMetricsOptions {
   /** Registry set by the application, or `null` for a registry of the module's own. */
-  readonly registry: Registry | null;
+  readonly registry: Registry<RegistryContentType> | null;
 }
 
 /** Injection token of the prom-client `Registry` that contains the module's metrics. */
@@ -55,7 +56,7 @@ export function resolveMetricsOptions(value: unknown, optionPath = 'metrics'): R
   return { registry };
 }
 
-function isRegistryLike(value: unknown): value is Registry {
+function isRegistryLike(value: unknown): value is Registry<RegistryContentType> {
   if (typeof value !== 'object' || value === null) {
     return false;
   }

@@ -2,7 +2,14 @@ import { EventEmitter } from 'node:events';
 
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Counter, Histogram, register as defaultRegister, Registry } from 'prom-client';
+import {
+  Counter,
+  Histogram,
+  type OpenMetricsContentType,
+  register as defaultRegister,
+  Registry,
+  type RegistryContentType,
+} from 'prom-client';
 import type { Socket } from 'socket.io';
 
 import { resolveCircuitBreakerOptions } from '../breaker/circuit-breaker.options.js';
@@ -18,7 +25,7 @@ import { VERIFY_DURATION_BUCKETS, WS_AUTH_METRIC_NAMES, WsAuthMetrics } from './
 const T0 = Date.UTC(2030, 0, 1);
 const RESET_TIMEOUT_MS = 30_000;
 
-function setup(registry: Registry = new Registry()) {
+function setup(registry: Registry<RegistryContentType> = new Registry()) {
   const clock = { t: T0, now: () => clock.t };
   const breakers = new CircuitBreakerService(
     clock,
@@ -86,6 +93,18 @@ describe('WsAuthMetrics', () => {
 
       expect(await seriesValue(registry, 'app_requests_total')).toBe(3);
       expect(registry.getSingleMetric('ws_auth_attempts_total')).toBeUndefined();
+    });
+
+    it('registers in an OpenMetrics registry', async () => {
+      const registry = new Registry<OpenMetricsContentType>();
+      registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+      const { metrics } = setup(registry);
+      metrics.countAttempt('handshake', 'ok');
+
+      const text = await registry.metrics();
+
+      expect(text).toContain('ws_auth_attempts_total{stage="handshake",result="ok"} 1');
+      expect(text).toContain('# EOF');
     });
 
     it('rejects a registry that already contains its names', () => {

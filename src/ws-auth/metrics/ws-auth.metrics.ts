@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Metric, type Registry, type RegistryContentType } from 'prom-client';
 
 import { CircuitBreakerService } from '../breaker/circuit-breaker.service.js';
 import type { CircuitState, CircuitStateChange } from '../breaker/circuit-state.js';
@@ -72,7 +72,7 @@ export class WsAuthMetrics implements OnModuleDestroy {
    *   example because a second module registers into the same registry.
    */
   constructor(
-    @Inject(WS_AUTH_METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(WS_AUTH_METRICS_REGISTRY) private readonly registry: Registry<RegistryContentType>,
     @Inject(CircuitBreakerService) private readonly breakers: CircuitBreakerService,
     @Inject(TokenCacheService) private readonly cache: TokenCacheService,
     @Inject(AuthenticatedSockets) private readonly sockets: AuthenticatedSockets,
