@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { ChatModule } from './chat/chat.module.js';
 import type { DemoConfig } from './config/demo-config.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { WsAuthModule } from './ws-auth/index.js';
 
 /** Injection token of the demo's {@link DemoConfig}. */
@@ -36,6 +37,7 @@ export class AppModule {
           useFactory: (demoConfig: DemoConfig) => demoConfig.wsAuth,
         }),
         ChatModule,
+        OperationsModule,
       ],
     };
   }

@@ -5,8 +5,9 @@ import type { SpiedFunction } from 'jest-mock';
 import type { Socket } from 'socket.io-client';
 
 import { ChatGateway } from '../src/chat/chat.gateway.js';
-import { WS_AUTH_CLOCK, WsAuthErrorCode } from '../src/ws-auth/index.js';
+import { AuthFailureLog, WS_AUTH_CLOCK, WsAuthErrorCode } from '../src/ws-auth/index.js';
 import { startChatApp, type RunningChatApp } from './support/chat-app.js';
+import { CapturingLogger } from './support/log-capture.js';
 import { connect, expectRejectedHandshake } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
 import { rawToken, seconds, signHs256, signWithKey, TEST_SECRET } from './support/tokens.js';
@@ -24,6 +25,7 @@ interface HostileCase {
 
 describe('Handshake authentication (e2e)', () => {
   const clock = new TestClock();
+  const logger = new CapturingLogger();
   const nowSec = (): number => seconds(clock.now());
   let chat: RunningChatApp;
   let handleConnection: SpiedFunction<ChatGateway['handleConnection']>;
@@ -49,6 +51,7 @@ describe('Handshake authentication (e2e)', () => {
     chat = await startChatApp(
       { issuer: ISSUER, audience: AUDIENCE, clockToleranceSec: TOLERANCE_SEC },
       (builder) => builder.overrideProvider(WS_AUTH_CLOCK).useValue(clock),
+      logger,
     );
   });
 
@@ -121,6 +124,37 @@ describe('Handshake authentication (e2e)', () => {
     }
 
     expect(handleConnection).not.toHaveBeenCalled();
+  });
+
+  it('logs no token, secret or claim value for hostile handshakes', async () => {
+    const cases = hostileCases();
+    logger.clear();
+
+    for (const hostile of cases) {
+      await expectRejectedHandshake(chat.chatUrl, hostile.auth, hostile.headers);
+    }
+    clock.advance(60_000);
+    chat.app.get(AuthFailureLog).flushIfDue();
+
+    const summaries = logger.lines.filter((line) => line.text.includes('authentication failure'));
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(summaries.at(-1)?.text).toContain('TOKEN_INVALID');
+    expect(summaries.at(-1)?.text).toContain('TOKEN_MALFORMED');
+    const sentTokens = cases.flatMap((hostile) => [hostile.auth?.token, hostile.headers?.authorization]);
+    const tokenTexts = sentTokens.filter((token): token is string => typeof token === 'string' && token.trim().length >= 8);
+    const forbidden = [
+      ...tokenTexts,
+      ...tokenTexts.flatMap((token) => token.split('.')).filter((segment) => segment.length >= 8),
+      TEST_SECRET,
+      'another-secret-that-is-long-enough-0123456789',
+      rsaPublicPem.split('\n')[1] ?? rsaPublicPem,
+      ...['alice', 'mallory', 'https://evil.test', 'other-api', ISSUER, AUDIENCE, 'chat:write'],
+    ];
+    for (const line of logger.lines) {
+      for (const secret of forbidden) {
+        expect({ line: line.text, leaks: line.text.includes(secret) }).toEqual({ line: line.text, leaks: false });
+      }
+    }
   });
 
   it('keeps serving valid clients after hostile handshakes', async () => {

@@ -62,9 +62,9 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer()
   private readonly server!: Namespace;
 
+  /** Logs the socket id only: claim values such as `sub` stay out of the log. */
   handleConnection(socket: Socket): void {
-    const user = (socket.data as { user: WsPrincipal }).user;
-    this.logger.log(`Socket ${socket.id} connected as ${user.sub}.`);
+    this.logger.log(`Socket ${socket.id} connected.`);
   }
 
   handleDisconnect(socket: Socket): void {

@@ -82,3 +82,29 @@ export type {
   CircuitStateChange,
   CircuitStateChangeTrigger,
 } from './breaker/circuit-state.js';
+
+export { WsAuthRecorder } from './telemetry/ws-auth.recorder.js';
+export {
+  ATTEMPT_RESULTS,
+  UNKNOWN_RESULT,
+  VERIFICATION_SOURCES,
+  WS_AUTH_STAGES,
+  type AttemptResult,
+  type VerificationSource,
+  type WsAuthStage,
+} from './telemetry/telemetry-labels.js';
+export {
+  CIRCUIT_STATE_VALUES,
+  VERIFY_DURATION_BUCKETS,
+  WS_AUTH_METRIC_NAMES,
+  WsAuthMetrics,
+} from './metrics/ws-auth.metrics.js';
+export { WS_AUTH_METRICS_REGISTRY, type WsAuthMetricsOptions } from './metrics/ws-auth-metrics.options.js';
+export { AuthFailureLog } from './logging/auth-failure-log.js';
+export { LOGGING_DEFAULTS, type WsAuthLoggingOptions } from './logging/ws-auth-logging.options.js';
+export {
+  WsAuthHealthIndicator,
+  type WsAuthBreakerHealth,
+  type WsAuthCacheHealth,
+  type WsAuthHealthDetails,
+} from './health/ws-auth.health.js';

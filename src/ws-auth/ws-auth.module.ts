@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { Registry } from 'prom-client';
 
 import { CIRCUIT_BREAKER_OPTIONS } from './breaker/circuit-breaker.options.js';
 import { CircuitBreakerService } from './breaker/circuit-breaker.service.js';
@@ -12,6 +13,10 @@ import { WsAuthGuard } from './guard/ws-auth.guard.js';
 import { AuthenticatedSockets } from './handshake/authenticated-sockets.js';
 import { GatewayHandshakeBinder } from './handshake/gateway-handshake-binder.js';
 import { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
+import { AuthFailureLog } from './logging/auth-failure-log.js';
+import { EffectiveOptionsLogger } from './logging/options-summary.js';
+import { WS_AUTH_METRICS_REGISTRY } from './metrics/ws-auth-metrics.options.js';
+import { WsAuthMetrics } from './metrics/ws-auth.metrics.js';
 import {
   resolveWsAuthOptions,
   type ResolvedWsAuthOptions,
@@ -21,6 +26,7 @@ import type { WsAuthModuleOptions } from './options/ws-auth-options.interface.js
 import { IntrospectionTokenVerifier } from './remote/introspection-token.verifier.js';
 import { JwksKeyProvider } from './remote/jwks-key.provider.js';
 import { DefaultTokenVerifier } from './verification/default-token.verifier.js';
+import { WsAuthRecorder } from './telemetry/ws-auth.recorder.js';
 import { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
@@ -65,6 +71,15 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     HandshakeAuthenticator,
     GatewayHandshakeBinder,
     WsAuthGuard,
+    {
+      provide: WS_AUTH_METRICS_REGISTRY,
+      inject: [WS_AUTH_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedWsAuthOptions) => options.metrics.registry ?? new Registry(),
+    },
+    WsAuthMetrics,
+    AuthFailureLog,
+    WsAuthRecorder,
+    EffectiveOptionsLogger,
   ],
   exports: [
     WS_AUTH_CLOCK,
@@ -75,6 +90,9 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     TokenAuthenticator,
     AuthenticatedSockets,
     WsAuthGuard,
+    WS_AUTH_METRICS_REGISTRY,
+    WsAuthMetrics,
+    WsAuthRecorder,
   ],
 })
 export class WsAuthModule extends WsAuthConfigurableModule {}

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 
 import { AppModule } from '../../src/app.module.js';
@@ -12,6 +12,8 @@ import { TEST_SECRET } from './tokens.js';
 /** A demo chat application listening on 127.0.0.1 and a free port. */
 export interface RunningChatApp {
   app: INestApplication;
+  /** URL of the HTTP server, such as `http://127.0.0.1:40123`. */
+  baseUrl: string;
   /** URL of the `/chat` namespace. */
   chatUrl: string;
   close(): Promise<void>;
@@ -24,6 +26,7 @@ export interface RunningChatApp {
 export async function startChatApp(
   options: Partial<WsAuthModuleOptions> = {},
   override: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+  logger: LoggerService | false = false,
 ): Promise<RunningChatApp> {
   const config: DemoConfig = {
     port: 0,
@@ -33,13 +36,15 @@ export async function startChatApp(
   };
 
   const moduleRef = await override(Test.createTestingModule({ imports: [AppModule.forRoot(config)] })).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication({ logger });
   await app.listen(0, '127.0.0.1');
 
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
     app,
-    chatUrl: `http://127.0.0.1:${address.port}/chat`,
+    baseUrl,
+    chatUrl: `${baseUrl}/chat`,
     close: () => app.close(),
   };
 }

@@ -10,6 +10,7 @@ import type { WsPrincipal } from '../verification/ws-principal.js';
 import type { WsDeniedAck } from './acknowledge-denial.js';
 import { Public, WsScopes } from './ws-auth.decorators.js';
 import { WsAuthGuard } from './ws-auth.guard.js';
+import { noopRecorder } from '../../../test/support/noop-recorder.js';
 
 /** 2030-01-01T00:00:00Z. */
 const T0 = Date.UTC(2030, 0, 1);
@@ -80,7 +81,7 @@ function setup() {
   const clock = { t: T0, now: (): number => clock.t };
   const reflector = new Reflector();
   const options = resolveWsAuthOptions({ secret: 's'.repeat(32), clockToleranceSec: TOLERANCE_MS / 1000 });
-  const guard = new WsAuthGuard(reflector, clock, options);
+  const guard = new WsAuthGuard(reflector, clock, options, noopRecorder());
   return { clock, reflector, guard };
 }
 
@@ -188,7 +189,7 @@ describe('WsAuthGuard', () => {
         }
       }
       const options = resolveWsAuthOptions({ secret: 's'.repeat(32) });
-      const guard = new UserFieldGuard(new Reflector(), { now: () => T0 }, options);
+      const guard = new UserFieldGuard(new Reflector(), { now: () => T0 }, options, noopRecorder());
 
       expect(guard.canActivate(wsContext({ client: { user: principal() } }))).toBe(true);
     });

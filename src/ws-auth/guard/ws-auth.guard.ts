@@ -6,6 +6,7 @@ import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
 import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { WsAuthException } from '../errors/ws-auth.exception.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
+import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import type { WsPrincipal } from '../verification/ws-principal.js';
 import { acknowledgeDenial } from './acknowledge-denial.js';
 import { WS_AUTH_PUBLIC_KEY, WS_AUTH_SCOPES_KEY } from './ws-auth.decorators.js';
@@ -34,6 +35,7 @@ export class WsAuthGuard implements CanActivate {
     @Inject(Reflector) protected readonly reflector: Reflector,
     @Inject(WS_AUTH_CLOCK) protected readonly clock: Clock,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) protected readonly options: ResolvedWsAuthOptions,
+    @Inject(WsAuthRecorder) protected readonly recorder: WsAuthRecorder,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -61,6 +63,7 @@ export class WsAuthGuard implements CanActivate {
       }
     }
 
+    this.recorder.recordAttempt('message', 'ok');
     return true;
   }
 
@@ -70,10 +73,11 @@ export class WsAuthGuard implements CanActivate {
   }
 
   /**
-   * Denies the message: calls the client's acknowledgement with the denial, then throws the
-   * exception that Nest's WebSocket exception filter turns into the `exception` event.
+   * Denies the message: records the denial, calls the client's acknowledgement with it, then
+   * throws the exception that Nest's WebSocket exception filter turns into the `exception` event.
    */
   protected deny(context: ExecutionContext, code: WsAuthErrorCode): never {
+    this.recorder.recordAttempt('message', code);
     const exception = new WsAuthException(code);
     acknowledgeDenial(context, exception);
     throw exception;

@@ -9,6 +9,7 @@ import { resolveWsAuthOptions } from '../options/resolve-options.js';
 import { GatewayHandshakeBinder, WS_AUTH_SERVER_PROPERTY } from './gateway-handshake-binder.js';
 import type { HandshakeAuthenticator, SocketMiddleware } from './handshake-authenticator.js';
 import { thrownBy } from '../../../test/support/thrown-by.js';
+import { noopRecorder } from '../../../test/support/noop-recorder.js';
 
 /** The part of Nest's `InstanceWrapper` that the binder reads. */
 interface FakeWrapper {
@@ -296,7 +297,7 @@ describe('GatewayHandshakeBinder', () => {
 
     it('detects a guard instance', () => {
       const options = resolveWsAuthOptions({ secret: 's'.repeat(32) });
-      const guard = new WsAuthGuard(new Reflector(), { now: () => 0 }, options);
+      const guard = new WsAuthGuard(new Reflector(), { now: () => 0 }, options, noopRecorder());
 
       @UseGuards(guard)
       @WebSocketGateway()

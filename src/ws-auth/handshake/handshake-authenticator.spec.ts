@@ -12,6 +12,7 @@ import type { WsPrincipal } from '../verification/ws-principal.js';
 import { AuthenticatedSockets } from './authenticated-sockets.js';
 import { HandshakeAuthenticator, type SocketMiddleware } from './handshake-authenticator.js';
 import { WsAuthConnectError } from './ws-auth-connect-error.js';
+import { noopRecorder } from '../../../test/support/noop-recorder.js';
 
 const PRINCIPAL: WsPrincipal = { sub: 'alice', scopes: [], expiresAt: null, claims: { sub: 'alice' } };
 
@@ -29,7 +30,7 @@ function setup() {
   const tokens = { authenticate } as unknown as TokenAuthenticator;
   const sockets = new AuthenticatedSockets();
   const options = resolveWsAuthOptions({ secret: 's'.repeat(32) });
-  const handshake = new HandshakeAuthenticator(tokens, sockets, options);
+  const handshake = new HandshakeAuthenticator(tokens, sockets, options, noopRecorder());
   return { authenticate, sockets, middleware: handshake.middleware() };
 }
 

@@ -5,6 +5,7 @@ import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { isWsAuthException, WsAuthException } from '../errors/ws-auth.exception.js';
 import { describeErrorForLog } from '../logging/redact.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
+import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import { TokenAuthenticator } from '../verification/token-authenticator.js';
 import type { WsPrincipal } from '../verification/ws-principal.js';
 import { AuthenticatedSockets } from './authenticated-sockets.js';
@@ -26,14 +27,25 @@ export class HandshakeAuthenticator {
     @Inject(TokenAuthenticator) private readonly tokens: TokenAuthenticator,
     @Inject(AuthenticatedSockets) private readonly sockets: AuthenticatedSockets,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
+    @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
   ) {}
 
-  /** Returns a middleware for `namespace.use()` that admits only authenticated sockets. */
+  /**
+   * Returns a middleware for `namespace.use()` that admits only authenticated sockets and records
+   * each handshake's result.
+   */
   middleware(): SocketMiddleware {
     return (socket, next) => {
       this.authenticate(socket).then(
-        () => next(),
-        (error: unknown) => next(this.toConnectError(socket, error)),
+        () => {
+          this.recorder.recordAttempt('handshake', 'ok');
+          next();
+        },
+        (error: unknown) => {
+          const connectError = this.toConnectError(socket, error);
+          this.recorder.recordAttempt('handshake', connectError.data.code);
+          next(connectError);
+        },
       );
     };
   }

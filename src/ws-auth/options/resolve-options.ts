@@ -2,6 +2,8 @@ import type { KeyObject } from 'node:crypto';
 
 import { resolveCircuitBreakerOptions, type CircuitBreakerOptions } from '../breaker/circuit-breaker.options.js';
 import { resolveTokenCacheOptions, type ResolvedTokenCacheOptions } from '../cache/token-cache.options.js';
+import { resolveLoggingOptions, type ResolvedWsAuthLoggingOptions } from '../logging/ws-auth-logging.options.js';
+import { resolveMetricsOptions, type ResolvedWsAuthMetricsOptions } from '../metrics/ws-auth-metrics.options.js';
 import {
   describeReceived,
   requireBoolean,
@@ -48,6 +50,8 @@ export interface ResolvedWsAuthOptions {
   readonly queryTokenParameter: string;
   readonly cache: ResolvedTokenCacheOptions;
   readonly breaker: Readonly<CircuitBreakerOptions>;
+  readonly metrics: ResolvedWsAuthMetricsOptions;
+  readonly logging: ResolvedWsAuthLoggingOptions;
 }
 
 /** Largest clock tolerance accepted: five minutes, beyond which expiry stops meaning much. */
@@ -73,6 +77,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'queryTokenParameter',
   'cache',
   'breaker',
+  'metrics',
+  'logging',
 ]);
 
 /**
@@ -142,6 +148,8 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
         : requireNonEmptyString('queryTokenParameter', source.queryTokenParameter),
     cache: resolveTokenCacheOptions({ ...cacheSource, clockToleranceMs }, 'cache'),
     breaker: resolveCircuitBreakerOptions(breakerOptions, 'breaker'),
+    metrics: resolveMetricsOptions(source.metrics, 'metrics'),
+    logging: resolveLoggingOptions(source.logging, 'logging'),
   };
 }
 

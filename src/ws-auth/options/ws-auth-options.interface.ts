@@ -3,6 +3,8 @@ import type { KeyObject } from 'node:crypto';
 import type { CircuitBreakerOptions } from '../breaker/circuit-breaker.options.js';
 import type { TokenCacheOptions } from '../cache/token-cache.options.js';
 import type { IntrospectionOptions, JwksOptions, WhenBreakerOpen } from './remote-options.interface.js';
+import type { WsAuthLoggingOptions } from '../logging/ws-auth-logging.options.js';
+import type { WsAuthMetricsOptions } from '../metrics/ws-auth-metrics.options.js';
 
 /** JWT signature algorithms the module can verify. `none` is never accepted. */
 export type JwtAlgorithm =
@@ -111,4 +113,10 @@ export interface WsAuthModuleOptions {
    * with `AUTH_UNAVAILABLE`; `'deny-all'` rejects them all. Default: `'use-cache'`.
    */
   breaker?: Partial<CircuitBreakerOptions> & { whenOpen?: WhenBreakerOpen };
+
+  /** Prometheus metrics options; see `WsAuthMetricsOptions`. */
+  metrics?: WsAuthMetricsOptions;
+
+  /** Logging options; see `WsAuthLoggingOptions`. */
+  logging?: WsAuthLoggingOptions;
 }

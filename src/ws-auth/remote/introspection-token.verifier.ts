@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import { CircuitBreakerService } from '../breaker/circuit-breaker.service.js';
+import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
+import { monotonicMs, secondsSince } from '../clock/elapsed.js';
 import { AuthUnavailableError } from '../errors/auth-unavailable.error.js';
 import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
+import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import { claimsToVerdict } from '../verification/claims-to-verdict.js';
 import { rejected, type TokenVerdict } from '../verification/token-verdict.js';
 import { fetchJson } from './fetch-json.js';
@@ -23,6 +26,8 @@ export class IntrospectionTokenVerifier {
   constructor(
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
     @Inject(CircuitBreakerService) private readonly breakers: CircuitBreakerService,
+    @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
+    @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
   ) {}
 
   /** Tells whether an introspection endpoint is configured. */
@@ -35,8 +40,12 @@ export class IntrospectionTokenVerifier {
    *
    * @throws AuthUnavailableError when the endpoint fails, or when its breaker is open.
    */
-  verify(token: string): Promise<TokenVerdict> {
-    return this.breakers.get(INTROSPECTION_BREAKER).execute(() => this.introspect(token));
+  async verify(token: string): Promise<TokenVerdict> {
+    const startedMs = monotonicMs(this.clock);
+    const verdict = await this.breakers.get(INTROSPECTION_BREAKER).execute(() => this.introspect(token));
+
+    this.recorder.recordVerification('introspection', secondsSince(this.clock, startedMs));
+    return verdict;
   }
 
   private async introspect(token: string): Promise<TokenVerdict> {

@@ -12,6 +12,7 @@ import type { JwksKeyProvider } from '../remote/jwks-key.provider.js';
 import { JwtTokenVerifier } from './jwt-token.verifier.js';
 import type { JwtHeader } from './token-shape.js';
 import { rejected, type AcceptedVerdict, type TokenVerdict } from './token-verdict.js';
+import { noopRecorder } from '../../../test/support/noop-recorder.js';
 
 const SECRET = 'unit-test-secret-0123456789-abcdefghij';
 const OTHER_SECRET = 'another-unit-test-secret-0123456789-xyz';
@@ -68,7 +69,7 @@ function setup(moduleOptions: WsAuthModuleOptions = { secret: SECRET }, jwks = f
 function setupWithResolved(options: ResolvedWsAuthOptions, jwks = fakeJwks()) {
   const jwtService = new JwtService();
   const clock: Clock = { now: () => NOW_MS };
-  const verifier = new JwtTokenVerifier(jwtService, options, clock, jwks.provider);
+  const verifier = new JwtTokenVerifier(jwtService, options, clock, jwks.provider, noopRecorder());
   return { verifier, jwtService, options, getKey: jwks.getKey };
 }
 

@@ -4,9 +4,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService, type JwtVerifyOptions } from '@nestjs/jwt';
 
 import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
+import { monotonicMs, secondsSince } from '../clock/elapsed.js';
 import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
 import { isSymmetricAlgorithm } from '../options/resolve-key-material.js';
+import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import { claimsToVerdict } from './claims-to-verdict.js';
 import { JwksKeyProvider } from '../remote/jwks-key.provider.js';
 import { decodeJwtHeader, hasJsonObjectPayload, type JwtHeader, looksLikeJwt } from './token-shape.js';
@@ -32,28 +34,32 @@ export class JwtTokenVerifier extends TokenVerifier {
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
     @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
     @Inject(JwksKeyProvider) private readonly jwks: JwksKeyProvider,
+    @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
   ) {
     super();
     this.algorithms = new Set(options.algorithms);
   }
 
   /**
-   * Verifies a JWT with the secret, the public key or a key of the JWKS.
+   * Verifies a JWT with the secret, the public key or a key of the JWKS, and records the time it
+   * took under the verification source `jwt` or `jwks`.
    *
    * @throws AuthUnavailableError when the JWKS must be fetched and the fetch fails.
    */
   async verify(token: string): Promise<TokenVerdict> {
+    const startedMs = monotonicMs(this.clock);
     const header = this.readHeader(token);
-    if ('accepted' in header) {
-      return header;
-    }
 
-    if (isSymmetricAlgorithm(header.alg) || this.options.publicKey !== null || !this.jwks.enabled) {
-      return this.verifyLocally(token, header);
+    if ('accepted' in header || isSymmetricAlgorithm(header.alg) || this.options.publicKey !== null || !this.jwks.enabled) {
+      const verdict = 'accepted' in header ? header : this.verifyLocally(token, header);
+      this.recorder.recordVerification('jwt', secondsSince(this.clock, startedMs));
+      return verdict;
     }
 
     const key = await this.jwks.getKey(header);
-    return key === null ? rejected(WsAuthErrorCode.TOKEN_INVALID) : this.verifyWithKey(token, header.alg, key);
+    const verdict = key === null ? rejected(WsAuthErrorCode.TOKEN_INVALID) : this.verifyWithKey(token, header.alg, key);
+    this.recorder.recordVerification('jwks', secondsSince(this.clock, startedMs));
+    return verdict;
   }
 
   /** Verifies synchronously with the secret or the public key; local verification needs no I/O. */

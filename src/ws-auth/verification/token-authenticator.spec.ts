@@ -13,6 +13,7 @@ import type { DefaultTokenVerifier } from './default-token.verifier.js';
 import { TokenAuthenticator } from './token-authenticator.js';
 import { rejected, type TokenVerdict } from './token-verdict.js';
 import { TokenVerifier } from './token-verifier.js';
+import { noopRecorder } from '../../../test/support/noop-recorder.js';
 
 /** 2030-01-01T00:00:00Z. */
 const T0 = Date.UTC(2030, 0, 1);
@@ -54,7 +55,7 @@ function setup(moduleOptions: Partial<WsAuthModuleOptions> = {}) {
     breakerFor: (token: string): string | null => (token.startsWith('remote-') ? REMOTE_BREAKER : null),
   } as unknown as DefaultTokenVerifier;
   const breakers = new CircuitBreakerService(clock, options.breaker);
-  const authenticator = new TokenAuthenticator(verifier, cache, clock, options, routes, breakers);
+  const authenticator = new TokenAuthenticator(verifier, cache, clock, options, routes, breakers, noopRecorder());
   return { clock, verifier, breakers, authenticator };
 }
 
