@@ -71,6 +71,25 @@ describe('readDemoConfig', () => {
   });
 
   it.each([
+    ['WS_AUTH_CLOCK_TOLERANCE_SEC', '900', 'Check WS_AUTH_CLOCK_TOLERANCE_SEC: clockToleranceSec must be a finite number from 0 to 300 seconds; received 900.'],
+    ['WS_AUTH_REMOTE_TIMEOUT_MS', '0', 'Check WS_AUTH_REMOTE_TIMEOUT_MS: remoteTimeoutMs must be an integer'],
+    ['WS_AUTH_BREAKER_RESET_MS', '-5', 'Check WS_AUTH_BREAKER_RESET_MS: breaker.resetTimeoutMs must be an integer'],
+    ['WS_AUTH_ALGORITHMS', 'none', 'Check WS_AUTH_ALGORITHMS: algorithms must not contain "none"'],
+    ['WS_AUTH_JWKS_URL', 'not-a-url', 'Check WS_AUTH_JWKS_URL: jwksUri must be an absolute http: or https: URL'],
+  ])('names %s when the module rejects its value', (name, value, message) => {
+    const check = (): unknown => readDemoConfig({ WS_AUTH_JWT_SECRET: SECRET, [name]: value });
+
+    expect(check).toThrow(DemoConfigError);
+    expect(check).toThrow(message);
+  });
+
+  it('rejects introspection credentials without the URL', () => {
+    expect(() => readDemoConfig({ WS_AUTH_JWT_SECRET: SECRET, WS_AUTH_INTROSPECTION_CLIENT_ID: 'chat' })).toThrow(
+      'WS_AUTH_INTROSPECTION_CLIENT_ID is set, but WS_AUTH_INTROSPECTION_URL is not',
+    );
+  });
+
+  it.each([
     ['PORT', 'abc', /PORT must be a number; received "abc"\./],
     ['PORT', '70000', /PORT must be an integer from 0 to 65535; received "70000"\./],
     ['PORT', '80.5', /PORT must be an integer from 0 to 65535/],

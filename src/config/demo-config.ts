@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import type { JwtAlgorithm, WsAuthModuleOptions } from '../ws-auth/index.js';
+import { type JwtAlgorithm, validateWsAuthOptions, type WsAuthModuleOptions } from '../ws-auth/index.js';
 
 /** Configuration of the demo chat server, read from environment variables. */
 export interface DemoConfig {
@@ -47,12 +47,43 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     breaker: resetTimeoutMs === undefined ? undefined : { resetTimeoutMs },
   };
 
+  checkModuleOptions(withoutUndefined(wsAuth));
+
   return {
     port: readPort(env),
     host: env.HOST?.trim() || '127.0.0.1',
     wsAuth: withoutUndefined(wsAuth),
     generatedSecret,
   };
+}
+
+/** Environment variable behind each module option the demo sets, longest option path first. */
+const VARIABLE_BY_OPTION: readonly (readonly [string, string])[] = [
+  ['introspection.clientSecret', 'WS_AUTH_INTROSPECTION_CLIENT_SECRET'],
+  ['introspection.clientId', 'WS_AUTH_INTROSPECTION_CLIENT_ID'],
+  ['introspection.url', 'WS_AUTH_INTROSPECTION_URL'],
+  ['breaker.resetTimeoutMs', 'WS_AUTH_BREAKER_RESET_MS'],
+  ['clockToleranceSec', 'WS_AUTH_CLOCK_TOLERANCE_SEC'],
+  ['remoteTimeoutMs', 'WS_AUTH_REMOTE_TIMEOUT_MS'],
+  ['algorithms', 'WS_AUTH_ALGORITHMS'],
+  ['audience', 'WS_AUTH_AUDIENCE'],
+  ['jwksUri', 'WS_AUTH_JWKS_URL'],
+  ['issuer', 'WS_AUTH_ISSUER'],
+  ['secret', 'WS_AUTH_JWT_SECRET'],
+];
+
+/**
+ * Validates the module options before the application is created, so that a bad variable
+ * stops the start with one line that names it rather than with the module's stack trace.
+ */
+function checkModuleOptions(options: WsAuthModuleOptions): void {
+  try {
+    validateWsAuthOptions(options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const variable = VARIABLE_BY_OPTION.find(([option]) => message.startsWith(option))?.[1];
+    throw new DemoConfigError(variable === undefined ? message : `Check ${variable}: ${message}`);
+  }
 }
 
 function readSecret(env: NodeJS.ProcessEnv): { secret: string; generatedSecret: boolean } {
@@ -84,6 +115,10 @@ function readText(env: NodeJS.ProcessEnv, name: string): string | undefined {
 function readIntrospection(env: NodeJS.ProcessEnv): WsAuthModuleOptions['introspection'] {
   const url = readText(env, 'WS_AUTH_INTROSPECTION_URL');
   if (url === undefined) {
+    const orphan = ['WS_AUTH_INTROSPECTION_CLIENT_ID', 'WS_AUTH_INTROSPECTION_CLIENT_SECRET'].find((name) => env[name] !== undefined);
+    if (orphan !== undefined) {
+      throw new DemoConfigError(`${orphan} is set, but WS_AUTH_INTROSPECTION_URL is not; set the URL or remove ${orphan}.`);
+    }
     return undefined;
   }
 
