@@ -20,6 +20,8 @@ export {
 export { AuthUnavailableError, isAuthUnavailableError } from './errors/auth-unavailable.error.js';
 
 export { type Clock, systemClock, WS_AUTH_CLOCK } from './clock/clock.js';
+export { DeadlineScheduler, MAX_TIMER_DELAY_MS } from './lifecycle/deadline-scheduler.js';
+export { type SchedulerTimer, systemTimer, WS_AUTH_TIMER } from './lifecycle/scheduler-timer.js';
 
 export type { WsPrincipal } from './verification/ws-principal.js';
 export {

@@ -12,6 +12,8 @@ import { WsAuthGuard } from './guard/ws-auth.guard.js';
 import { AuthenticatedSockets } from './handshake/authenticated-sockets.js';
 import { GatewayHandshakeBinder } from './handshake/gateway-handshake-binder.js';
 import { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
+import { DeadlineScheduler } from './lifecycle/deadline-scheduler.js';
+import { systemTimer, WS_AUTH_TIMER } from './lifecycle/scheduler-timer.js';
 import {
   resolveWsAuthOptions,
   type ResolvedWsAuthOptions,
@@ -34,6 +36,7 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
   imports: [DiscoveryModule, JwtModule.register({})],
   providers: [
     { provide: WS_AUTH_CLOCK, useValue: systemClock },
+    { provide: WS_AUTH_TIMER, useValue: systemTimer },
     {
       provide: WS_AUTH_RESOLVED_OPTIONS,
       inject: [WS_AUTH_MODULE_OPTIONS],
@@ -58,6 +61,7 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     HandshakeAuthenticator,
     GatewayHandshakeBinder,
     WsAuthGuard,
+    DeadlineScheduler,
   ],
   exports: [
     WS_AUTH_CLOCK,
@@ -68,6 +72,7 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     TokenAuthenticator,
     AuthenticatedSockets,
     WsAuthGuard,
+    DeadlineScheduler,
   ],
 })
 export class WsAuthModule extends WsAuthConfigurableModule {}
