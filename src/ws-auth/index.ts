@@ -22,6 +22,15 @@ export { AuthUnavailableError, isAuthUnavailableError } from './errors/auth-unav
 export { type Clock, systemClock, WS_AUTH_CLOCK } from './clock/clock.js';
 export { DeadlineScheduler, MAX_TIMER_DELAY_MS } from './lifecycle/deadline-scheduler.js';
 export { type SchedulerTimer, systemTimer, WS_AUTH_TIMER } from './lifecycle/scheduler-timer.js';
+export {
+  type AuthExpiredEvent,
+  type AuthExpiringEvent,
+  type AuthRefreshAck,
+  type AuthRefreshedAck,
+  type AuthRefreshRequest,
+  type AuthRevokedEvent,
+  WS_AUTH_EVENTS,
+} from './lifecycle/lifecycle-events.js';
 
 export type { WsPrincipal } from './verification/ws-principal.js';
 export {

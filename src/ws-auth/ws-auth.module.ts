@@ -14,6 +14,7 @@ import { GatewayHandshakeBinder } from './handshake/gateway-handshake-binder.js'
 import { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
 import { DeadlineScheduler } from './lifecycle/deadline-scheduler.js';
 import { systemTimer, WS_AUTH_TIMER } from './lifecycle/scheduler-timer.js';
+import { TokenLifecycleService } from './lifecycle/token-lifecycle.service.js';
 import {
   resolveWsAuthOptions,
   type ResolvedWsAuthOptions,
@@ -62,6 +63,7 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     GatewayHandshakeBinder,
     WsAuthGuard,
     DeadlineScheduler,
+    TokenLifecycleService,
   ],
   exports: [
     WS_AUTH_CLOCK,

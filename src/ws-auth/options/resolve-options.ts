@@ -35,6 +35,7 @@ export interface ResolvedWsAuthOptions {
   readonly queryTokenParameter: string;
   readonly cache: ResolvedTokenCacheOptions;
   readonly breaker: Readonly<CircuitBreakerOptions>;
+  readonly expiryWarningLeadMs: number;
 }
 
 /** Largest clock tolerance accepted: five minutes, beyond which expiry stops meaning much. */
@@ -42,6 +43,9 @@ export const MAX_CLOCK_TOLERANCE_SEC = 300;
 
 /** Largest `maxTokenBytes` accepted: 64 KiB, well above any real JWT. */
 export const MAX_TOKEN_BYTES_LIMIT = 65_536;
+
+/** Largest `expiryWarningLeadMs` accepted: one day. */
+export const MAX_EXPIRY_WARNING_LEAD_MS = 86_400_000;
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'secret',
@@ -56,6 +60,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'queryTokenParameter',
   'cache',
   'breaker',
+  'expiryWarningLeadMs',
 ]);
 
 /**
@@ -113,6 +118,10 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
         : requireNonEmptyString('queryTokenParameter', source.queryTokenParameter),
     cache: resolveTokenCacheOptions({ ...cacheSource, clockToleranceMs }, 'cache'),
     breaker: resolveCircuitBreakerOptions(requireOptionalObject('breaker', source.breaker), 'breaker'),
+    expiryWarningLeadMs:
+      source.expiryWarningLeadMs === undefined
+        ? 60_000
+        : requireInteger('expiryWarningLeadMs', source.expiryWarningLeadMs, 0, MAX_EXPIRY_WARNING_LEAD_MS, ' ms'),
   };
 }
 

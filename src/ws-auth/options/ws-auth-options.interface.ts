@@ -81,4 +81,13 @@ export interface WsAuthModuleOptions {
 
   /** Circuit breaker options for remote verification; see `CircuitBreakerOptions`. */
   breaker?: Partial<CircuitBreakerOptions>;
+
+  /**
+   * Time before a socket's token expires at which the server emits `auth:expiring`, in
+   * milliseconds, from 0 to 86,400,000 (one day). When the token has less than twice this time
+   * left, the event comes halfway through the time left instead, so that clients with
+   * short-lived tokens do not refresh in a loop. `0` turns the event off.
+   * @default 60_000
+   */
+  expiryWarningLeadMs?: number;
 }
