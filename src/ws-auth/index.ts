@@ -2,6 +2,8 @@
 
 export { WsAuthModule } from './ws-auth.module.js';
 export { WS_AUTH_MODULE_OPTIONS, type WsAuthModuleExtras } from './ws-auth.module-definition.js';
+export { type RevocationResult, WsAuthService } from './ws-auth.service.js';
+export type { JtiRevocation, RevocationRequest, SubjectRevocation } from './revocation/revocation-request.js';
 export type { JwtAlgorithm, WsAuthModuleOptions } from './options/ws-auth-options.interface.js';
 
 export { WsAuthGuard } from './guard/ws-auth.guard.js';

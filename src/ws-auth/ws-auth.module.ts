@@ -21,10 +21,12 @@ import {
   WS_AUTH_RESOLVED_OPTIONS,
 } from './options/resolve-options.js';
 import type { WsAuthModuleOptions } from './options/ws-auth-options.interface.js';
+import { RevocationList } from './revocation/revocation-list.js';
 import { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.module-definition.js';
+import { WsAuthService } from './ws-auth.service.js';
 
 /**
  * Authenticates Socket.IO gateways. Register it with `WsAuthModule.forRoot(options)` or
@@ -64,6 +66,8 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     WsAuthGuard,
     DeadlineScheduler,
     TokenLifecycleService,
+    RevocationList,
+    WsAuthService,
   ],
   exports: [
     WS_AUTH_CLOCK,
@@ -75,6 +79,8 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     AuthenticatedSockets,
     WsAuthGuard,
     DeadlineScheduler,
+    RevocationList,
+    WsAuthService,
   ],
 })
 export class WsAuthModule extends WsAuthConfigurableModule {}

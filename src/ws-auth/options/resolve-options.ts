@@ -36,6 +36,7 @@ export interface ResolvedWsAuthOptions {
   readonly cache: ResolvedTokenCacheOptions;
   readonly breaker: Readonly<CircuitBreakerOptions>;
   readonly expiryWarningLeadMs: number;
+  readonly maxTokenLifetimeMs: number;
 }
 
 /** Largest clock tolerance accepted: five minutes, beyond which expiry stops meaning much. */
@@ -46,6 +47,9 @@ export const MAX_TOKEN_BYTES_LIMIT = 65_536;
 
 /** Largest `expiryWarningLeadMs` accepted: one day. */
 export const MAX_EXPIRY_WARNING_LEAD_MS = 86_400_000;
+
+/** Largest `maxTokenLifetimeMs` accepted: 30 days, which bounds how long a revocation is kept. */
+export const MAX_TOKEN_LIFETIME_LIMIT_MS = 2_592_000_000;
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'secret',
@@ -61,6 +65,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'cache',
   'breaker',
   'expiryWarningLeadMs',
+  'maxTokenLifetimeMs',
 ]);
 
 /**
@@ -122,6 +127,10 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
       source.expiryWarningLeadMs === undefined
         ? 60_000
         : requireInteger('expiryWarningLeadMs', source.expiryWarningLeadMs, 0, MAX_EXPIRY_WARNING_LEAD_MS, ' ms'),
+    maxTokenLifetimeMs:
+      source.maxTokenLifetimeMs === undefined
+        ? 86_400_000
+        : requireInteger('maxTokenLifetimeMs', source.maxTokenLifetimeMs, 1_000, MAX_TOKEN_LIFETIME_LIMIT_MS, ' ms'),
   };
 }
 

@@ -90,4 +90,14 @@ export interface WsAuthModuleOptions {
    * @default 60_000
    */
   expiryWarningLeadMs?: number;
+
+  /**
+   * Maximum lifetime of the tokens the issuer signs, in milliseconds, from 1,000 to
+   * 2,592,000,000 (30 days). A revocation is kept only as long as a matching token can still be
+   * valid: by `jti` until that token's `exp` when the server has seen it, else for this long; by
+   * `sub` until `issuedBefore` plus this long. A token that lives longer than this may be
+   * accepted again once its revocation has been dropped.
+   * @default 86_400_000 (24 hours)
+   */
+  maxTokenLifetimeMs?: number;
 }
