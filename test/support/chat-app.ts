@@ -12,6 +12,8 @@ import { TEST_SECRET } from './tokens.js';
 /** A demo chat application listening on 127.0.0.1 and a free port. */
 export interface RunningChatApp {
   app: INestApplication;
+  /** URL of the HTTP server, such as `http://127.0.0.1:40123`. */
+  baseUrl: string;
   /** URL of the `/chat` namespace. */
   chatUrl: string;
   close(): Promise<void>;
@@ -37,9 +39,11 @@ export async function startChatApp(
   await app.listen(0, '127.0.0.1');
 
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
     app,
-    chatUrl: `http://127.0.0.1:${address.port}/chat`,
+    baseUrl,
+    chatUrl: `${baseUrl}/chat`,
     close: () => app.close(),
   };
 }
