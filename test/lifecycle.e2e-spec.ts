@@ -6,21 +6,18 @@ import {
   type AuthRefreshAck,
   DeadlineScheduler,
   WS_AUTH_CLOCK,
-  WS_AUTH_TIMER,
   WsAuthErrorCode,
   type WsDeniedAck,
 } from '../src/ws-auth/index.js';
-import { startChatApp, type RunningChatApp } from './support/chat-app.js';
-import { ManualTimer } from './support/manual-timer.js';
+import { startChatApp } from './support/chat-app.js';
 import { connect, emitWithAck, nextEvent } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
+import { startTimedChatApp, type TimedChatApp } from './support/timed-chat-app.js';
 import { seconds, signHs256 } from './support/tokens.js';
-import { waitUntil } from './support/wait.js';
 
 describe('Token lifecycle (e2e)', () => {
   const clock = new TestClock();
-  let chat: RunningChatApp;
-  let scheduler: DeadlineScheduler;
+  let chat: TimedChatApp;
   const sockets: Socket[] = [];
 
   function token(sub: string, ttlSec: number, scope = 'chat:write'): string {
@@ -33,22 +30,14 @@ describe('Token lifecycle (e2e)', () => {
     return socket;
   }
 
-  /** Moves the test clock and runs the deadlines that are due, as the real timer would. */
-  function advance(ms: number): void {
-    clock.advance(ms);
-    scheduler.runDue();
-  }
+  const advance = (ms: number): void => chat.advance(ms);
 
   beforeAll(async () => {
-    chat = await startChatApp({}, (builder) =>
-      builder.overrideProvider(WS_AUTH_CLOCK).useValue(clock).overrideProvider(WS_AUTH_TIMER).useValue(new ManualTimer()),
-    );
-    scheduler = chat.app.get(DeadlineScheduler);
+    chat = await startTimedChatApp(clock);
   });
 
   afterEach(async () => {
-    sockets.splice(0).forEach((socket) => socket.close());
-    await waitUntil(() => scheduler.size === 0, 'the server has processed every disconnect');
+    await chat.closeSockets(sockets);
   });
 
   afterAll(async () => {
@@ -70,7 +59,7 @@ describe('Token lifecycle (e2e)', () => {
 
       const expired = nextEvent<AuthExpiredEvent>(socket, 'auth:expired');
       const disconnected = nextEvent<string>(socket, 'disconnect');
-      scheduler.runDue();
+      chat.scheduler.runDue();
 
       await expect(expired).resolves.toEqual({ code: WsAuthErrorCode.TOKEN_EXPIRED, message: 'Authentication token has expired.' });
       await expect(disconnected).resolves.toBe('io server disconnect');

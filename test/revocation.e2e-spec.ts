@@ -5,24 +5,18 @@ import type { Socket } from 'socket.io-client';
 import {
   type AuthRefreshAck,
   type AuthRevokedEvent,
-  DeadlineScheduler,
-  WS_AUTH_CLOCK,
-  WS_AUTH_TIMER,
   WsAuthErrorCode,
   WsAuthService,
 } from '../src/ws-auth/index.js';
-import { startChatApp, type RunningChatApp } from './support/chat-app.js';
-import { ManualTimer } from './support/manual-timer.js';
 import { connect, emitWithAck, expectRejectedHandshake, nextEvent } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
+import { startTimedChatApp, type TimedChatApp } from './support/timed-chat-app.js';
 import { seconds, signHs256 } from './support/tokens.js';
-import { waitUntil } from './support/wait.js';
 
 describe('Token revocation (e2e)', () => {
   const clock = new TestClock();
-  let chat: RunningChatApp;
+  let chat: TimedChatApp;
   let wsAuth: WsAuthService;
-  let scheduler: DeadlineScheduler;
   const sockets: Socket[] = [];
 
   function token(sub: string, jti: string): string {
@@ -42,11 +36,8 @@ describe('Token revocation (e2e)', () => {
   }
 
   beforeAll(async () => {
-    chat = await startChatApp({}, (builder) =>
-      builder.overrideProvider(WS_AUTH_CLOCK).useValue(clock).overrideProvider(WS_AUTH_TIMER).useValue(new ManualTimer()),
-    );
+    chat = await startTimedChatApp(clock);
     wsAuth = chat.app.get(WsAuthService);
-    scheduler = chat.app.get(DeadlineScheduler);
   });
 
   beforeEach(() => {
@@ -55,8 +46,7 @@ describe('Token revocation (e2e)', () => {
   });
 
   afterEach(async () => {
-    sockets.splice(0).forEach((socket) => socket.close());
-    await waitUntil(() => scheduler.size === 0, 'the server has processed every disconnect');
+    await chat.closeSockets(sockets);
   });
 
   afterAll(async () => {
