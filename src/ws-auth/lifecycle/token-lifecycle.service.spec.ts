@@ -15,7 +15,7 @@ import type { TokenAuthenticator } from '../verification/token-authenticator.js'
 import type { WsPrincipal } from '../verification/ws-principal.js';
 import { DeadlineScheduler } from './deadline-scheduler.js';
 import type { AuthRefreshAck } from './lifecycle-events.js';
-import { TokenLifecycleService } from './token-lifecycle.service.js';
+import { MAX_PENDING_REFRESHES, TokenLifecycleService } from './token-lifecycle.service.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 
@@ -274,6 +274,28 @@ describe('TokenLifecycleService', () => {
       expect(socket.data.user).toBe(fast);
       expect(scheduler.size).toBe(1);
       expect(scheduler.deadlineOf(socket.asSocket())).toBe(T0 + 540_000);
+    });
+
+    it('denies refreshes beyond the pending limit', async () => {
+      const { connect, tokens } = setup();
+      const socket = connect(principal('alice', T0 + 120_000));
+      const release = tokens.hold('slow', principal('alice', T0 + 900_000));
+
+      const queued = Array.from({ length: MAX_PENDING_REFRESHES }, () => refresh(socket, { token: 'slow' }));
+      const rejected = await refresh(socket, { token: 'slow' });
+      release();
+      const replies = await Promise.all(queued);
+      const afterwards = await refresh(socket, { token: 'slow' });
+
+      expect(rejected).toEqual({
+        ok: false,
+        error: {
+          code: WsAuthErrorCode.BAD_REQUEST,
+          message: 'At most 4 auth:refresh requests may wait at a time. Wait for their acknowledgements.',
+        },
+      });
+      expect(replies.every((reply) => reply.ok)).toBe(true);
+      expect(afterwards.ok).toBe(true);
     });
 
     it('denies a token of another subject', async () => {

@@ -21,12 +21,20 @@ import {
 } from './lifecycle-events.js';
 import { readRefreshToken, splitRefreshArguments } from './refresh-request.js';
 
+/**
+ * Maximum number of `auth:refresh` events of one socket that wait or run at a time. More are
+ * denied at once, so a client that floods the event cannot make the server hold its payloads.
+ */
+export const MAX_PENDING_REFRESHES = 4;
+
 /** State of one connected socket, kept by its event listeners. */
 interface Session {
-  /** Set on disconnect; a refresh that completes afterwards changes nothing. */
+  /** Set on disconnect. A refresh that completes afterwards changes nothing. */
   ended: boolean;
   /** Refreshes of this socket, run one after the other in the order they arrived. */
   refreshes: Promise<void>;
+  /** Refreshes queued or running. */
+  pending: number;
 }
 
 /**
@@ -58,15 +66,9 @@ export class TokenLifecycleService {
       return;
     }
 
-    const session: Session = { ended: false, refreshes: Promise.resolve() };
+    const session: Session = { ended: false, refreshes: Promise.resolve(), pending: 0 };
     this.sockets.add(socket);
-    socket.on(WS_AUTH_EVENTS.refresh, (...args: unknown[]) => {
-      session.refreshes = session.refreshes
-        .then(() => this.refresh(socket, session, args))
-        .catch((error: unknown) => {
-          this.logger.error(`Token refresh of socket ${socket.id} failed with ${describeErrorForLog(error)}.`);
-        });
-    });
+    socket.on(WS_AUTH_EVENTS.refresh, (...args: unknown[]) => this.enqueueRefresh(socket, session, args));
     socket.once('disconnect', () => {
       session.ended = true;
       this.scheduler.cancel(socket);
@@ -83,6 +85,26 @@ export class TokenLifecycleService {
     };
     socket.emit(WS_AUTH_EVENTS.revoked, event);
     socket.disconnect();
+  }
+
+  /** Queues one `auth:refresh` event behind the earlier ones of the socket, or denies it when too many wait. */
+  private enqueueRefresh(socket: Socket, session: Session, args: readonly unknown[]): void {
+    if (session.pending >= MAX_PENDING_REFRESHES) {
+      const { ack } = splitRefreshArguments(args);
+      const message = `At most ${MAX_PENDING_REFRESHES} auth:refresh requests may wait at a time. Wait for their acknowledgements.`;
+      ack?.({ ok: false, error: new WsAuthException(WsAuthErrorCode.BAD_REQUEST, message).toBody() });
+      return;
+    }
+
+    session.pending += 1;
+    session.refreshes = session.refreshes
+      .then(() => this.refresh(socket, session, args))
+      .catch((error: unknown) => {
+        this.logger.error(`Token refresh of socket ${socket.id} failed with ${describeErrorForLog(error)}.`);
+      })
+      .finally(() => {
+        session.pending -= 1;
+      });
   }
 
   /**
