@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { AdminModule } from './admin/admin.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import type { DemoConfig } from './config/demo-config.js';
 import { OperationsModule } from './operations/operations.module.js';
@@ -20,7 +21,7 @@ export class DemoConfigModule {
   }
 }
 
-/** Root module of the demo chat server. */
+/** Root module of the demo chat server and its admin endpoint. */
 @Module({})
 export class AppModule {
   static forRoot(config: DemoConfig): DynamicModule {
@@ -38,6 +39,7 @@ export class AppModule {
         }),
         ChatModule,
         OperationsModule,
+        AdminModule,
       ],
     };
   }

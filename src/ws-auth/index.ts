@@ -2,6 +2,8 @@
 
 export { WsAuthModule } from './ws-auth.module.js';
 export { WS_AUTH_MODULE_OPTIONS, type WsAuthModuleExtras } from './ws-auth.module-definition.js';
+export { type RevocationResult, WsAuthService } from './ws-auth.service.js';
+export type { JtiRevocation, RevocationRequest, SubjectRevocation } from './revocation/revocation-request.js';
 export type { JwtAlgorithm, WsAuthModuleOptions } from './options/ws-auth-options.interface.js';
 export { validateWsAuthOptions } from './options/resolve-options.js';
 
@@ -21,6 +23,17 @@ export {
 export { AuthUnavailableError, isAuthUnavailableError } from './errors/auth-unavailable.error.js';
 
 export { type Clock, systemClock, WS_AUTH_CLOCK } from './clock/clock.js';
+export { DeadlineScheduler, MAX_TIMER_DELAY_MS } from './lifecycle/deadline-scheduler.js';
+export { type SchedulerTimer, systemTimer, WS_AUTH_TIMER } from './lifecycle/scheduler-timer.js';
+export {
+  type AuthExpiredEvent,
+  type AuthExpiringEvent,
+  type AuthRefreshAck,
+  type AuthRefreshedAck,
+  type AuthRefreshRequest,
+  type AuthRevokedEvent,
+  WS_AUTH_EVENTS,
+} from './lifecycle/lifecycle-events.js';
 
 export type { WsPrincipal } from './verification/ws-principal.js';
 export {

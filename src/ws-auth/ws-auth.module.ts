@@ -17,6 +17,9 @@ import { AuthFailureLog } from './logging/auth-failure-log.js';
 import { EffectiveOptionsLogger } from './logging/options-summary.js';
 import { WS_AUTH_METRICS_REGISTRY } from './metrics/ws-auth-metrics.options.js';
 import { WsAuthMetrics } from './metrics/ws-auth.metrics.js';
+import { DeadlineScheduler } from './lifecycle/deadline-scheduler.js';
+import { systemTimer, WS_AUTH_TIMER } from './lifecycle/scheduler-timer.js';
+import { TokenLifecycleService } from './lifecycle/token-lifecycle.service.js';
 import {
   resolveWsAuthOptions,
   type ResolvedWsAuthOptions,
@@ -27,10 +30,12 @@ import { IntrospectionTokenVerifier } from './remote/introspection-token.verifie
 import { JwksKeyProvider } from './remote/jwks-key.provider.js';
 import { DefaultTokenVerifier } from './verification/default-token.verifier.js';
 import { WsAuthRecorder } from './telemetry/ws-auth.recorder.js';
+import { RevocationList } from './revocation/revocation-list.js';
 import { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.module-definition.js';
+import { WsAuthService } from './ws-auth.service.js';
 
 /**
  * Authenticates Socket.IO gateways. Register it with `WsAuthModule.forRoot(options)` or
@@ -43,6 +48,7 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
   imports: [DiscoveryModule, JwtModule.register({})],
   providers: [
     { provide: WS_AUTH_CLOCK, useValue: systemClock },
+    { provide: WS_AUTH_TIMER, useValue: systemTimer },
     {
       provide: WS_AUTH_RESOLVED_OPTIONS,
       inject: [WS_AUTH_MODULE_OPTIONS],
@@ -80,6 +86,10 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     AuthFailureLog,
     WsAuthRecorder,
     EffectiveOptionsLogger,
+    DeadlineScheduler,
+    TokenLifecycleService,
+    RevocationList,
+    WsAuthService,
   ],
   exports: [
     WS_AUTH_CLOCK,
@@ -93,6 +103,9 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
     WS_AUTH_METRICS_REGISTRY,
     WsAuthMetrics,
     WsAuthRecorder,
+    DeadlineScheduler,
+    RevocationList,
+    WsAuthService,
   ],
 })
 export class WsAuthModule extends WsAuthConfigurableModule {}

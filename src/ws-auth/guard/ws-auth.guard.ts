@@ -7,6 +7,7 @@ import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { WsAuthException } from '../errors/ws-auth.exception.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
 import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
+import { RevocationList } from '../revocation/revocation-list.js';
 import type { WsPrincipal } from '../verification/ws-principal.js';
 import { acknowledgeDenial } from './acknowledge-denial.js';
 import { WS_AUTH_PUBLIC_KEY, WS_AUTH_SCOPES_KEY } from './ws-auth.decorators.js';
@@ -22,7 +23,8 @@ interface HandlerPolicy {
  *
  * The module authenticates the handshake of such a gateway before the gateway receives the
  * connection. Each message then reuses the socket's verdict without verifying the signature
- * again: the token must not have expired since, and `@WsScopes()` must be satisfied.
+ * again: the token must not have expired or been revoked since, and `@WsScopes()` must be
+ * satisfied.
  * A denied message gets the `exception` event and, if the client sent one, its acknowledgement
  * receives `{ ok: false, error: { code, message } }`; the socket stays connected.
  */
@@ -36,6 +38,9 @@ export class WsAuthGuard implements CanActivate {
     @Inject(WS_AUTH_CLOCK) protected readonly clock: Clock,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) protected readonly options: ResolvedWsAuthOptions,
     @Inject(WsAuthRecorder) protected readonly recorder: WsAuthRecorder,
+    // Optional so that subclasses written for the three-argument constructor still compile. Without
+    // it, messages are not checked for revocation, but revoked sockets are still disconnected.
+    @Inject(RevocationList) protected readonly revocations?: RevocationList,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -55,6 +60,10 @@ export class WsAuthGuard implements CanActivate {
 
     if (principal.expiresAt !== null && this.clock.now() >= principal.expiresAt + this.options.clockToleranceMs) {
       return this.deny(context, WsAuthErrorCode.TOKEN_EXPIRED);
+    }
+
+    if (this.revocations?.isRevoked(principal) === true) {
+      return this.deny(context, WsAuthErrorCode.TOKEN_REVOKED);
     }
 
     for (const scope of policy.requiredScopes) {

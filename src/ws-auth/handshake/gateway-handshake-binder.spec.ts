@@ -10,6 +10,7 @@ import { GatewayHandshakeBinder, WS_AUTH_SERVER_PROPERTY } from './gateway-hands
 import type { HandshakeAuthenticator, SocketMiddleware } from './handshake-authenticator.js';
 import { thrownBy } from '../../../test/support/thrown-by.js';
 import { noopRecorder } from '../../../test/support/noop-recorder.js';
+import type { TokenLifecycleService } from '../lifecycle/token-lifecycle.service.js';
 
 /** The part of Nest's `InstanceWrapper` that the binder reads. */
 interface FakeWrapper {
@@ -19,6 +20,7 @@ interface FakeWrapper {
 
 interface FakeNamespace {
   use: jest.Mock<(middleware: SocketMiddleware) => void>;
+  on: jest.Mock<(event: string, listener: (...args: never[]) => void) => void>;
 }
 
 interface FakeRootServer extends FakeNamespace {
@@ -27,11 +29,11 @@ interface FakeRootServer extends FakeNamespace {
 }
 
 function fakeNamespace(): FakeNamespace {
-  return { use: jest.fn() };
+  return { use: jest.fn(), on: jest.fn() };
 }
 
 function fakeRootServer(): FakeRootServer {
-  return { use: jest.fn(), of: jest.fn(fakeNamespace), sockets: fakeNamespace() };
+  return { use: jest.fn(), on: jest.fn(), of: jest.fn(fakeNamespace), sockets: fakeNamespace() };
 }
 
 /** Creates a binder over the given providers, as Nest does before any provider instance exists. */
@@ -40,7 +42,8 @@ function setup(...metatypes: unknown[]) {
   const discovery = { getProviders: () => wrappers } as unknown as DiscoveryService;
   const middleware: SocketMiddleware = (_socket, next) => next();
   const handshake = { middleware: () => middleware } as unknown as HandshakeAuthenticator;
-  const binder = new GatewayHandshakeBinder(discovery, handshake);
+  const lifecycle = { start: () => undefined } as unknown as TokenLifecycleService;
+  const binder = new GatewayHandshakeBinder(discovery, handshake, lifecycle);
 
   /** Creates the instance of provider `index`, as Nest does after constructing the binder. */
   const instantiate = (index: number): object => {
@@ -96,6 +99,8 @@ describe('GatewayHandshakeBinder', () => {
 
       expect(namespace.use).toHaveBeenCalledTimes(1);
       expect(namespace.use).toHaveBeenCalledWith(middleware);
+      expect(namespace.on).toHaveBeenCalledTimes(1);
+      expect(namespace.on).toHaveBeenCalledWith('connection', expect.any(Function));
     });
 
     it('guards the main namespace of a root server', () => {

@@ -3,9 +3,10 @@ import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { WebSocketServer } from '@nestjs/websockets';
 import { GATEWAY_METADATA } from '@nestjs/websockets/constants.js';
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 
 import { WsAuthGuard } from '../guard/ws-auth.guard.js';
+import { TokenLifecycleService } from '../lifecycle/token-lifecycle.service.js';
 import { HandshakeAuthenticator, type SocketMiddleware } from './handshake-authenticator.js';
 
 /**
@@ -32,12 +33,15 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
   private readonly protectedGateways = new WeakSet<object>();
   private readonly protectedNamespaces = new WeakSet<object>();
   private readonly middleware: SocketMiddleware;
+  private readonly startLifecycle: (socket: Socket) => void;
 
   constructor(
     @Inject(DiscoveryService) discovery: DiscoveryService,
     @Inject(HandshakeAuthenticator) handshake: HandshakeAuthenticator,
+    @Inject(TokenLifecycleService) lifecycle: TokenLifecycleService,
   ) {
     this.middleware = handshake.middleware();
+    this.startLifecycle = (socket) => lifecycle.start(socket);
 
     // This runs while Nest creates providers, before it connects gateways to their servers,
     // which is why the hook is installed here rather than in onModuleInit.
@@ -71,7 +75,10 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
     }
   }
 
-  /** Attaches the handshake middleware once Nest assigns a server to one of this binder's gateways. */
+  /**
+   * Attaches the handshake middleware and the lifecycle's connection listener once Nest assigns a
+   * server to one of this binder's gateways.
+   */
   protectServer(gatewayInstance: object, server: Server | Namespace): void {
     if (!this.guardedGateways.some((gateway) => gateway.instance() === gatewayInstance)) {
       return;
@@ -81,6 +88,9 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
     const namespace = isRootServer(server) ? server.sockets : server;
     if (!this.protectedNamespaces.has(namespace)) {
       namespace.use(this.middleware);
+      // Registered before Nest subscribes the gateway's handleConnection, so it runs first. A
+      // socket whose handshake is cut short after the middleware never connects, and is never tracked.
+      namespace.on('connection', this.startLifecycle);
       this.protectedNamespaces.add(namespace);
     }
     this.protectedGateways.add(gatewayInstance);

@@ -9,7 +9,6 @@ import { WsAuthException } from '../errors/ws-auth.exception.js';
 import { resolveWsAuthOptions } from '../options/resolve-options.js';
 import type { TokenAuthenticator } from '../verification/token-authenticator.js';
 import type { WsPrincipal } from '../verification/ws-principal.js';
-import { AuthenticatedSockets } from './authenticated-sockets.js';
 import { HandshakeAuthenticator, type SocketMiddleware } from './handshake-authenticator.js';
 import { WsAuthConnectError } from './ws-auth-connect-error.js';
 import { noopRecorder } from '../../../test/support/noop-recorder.js';
@@ -28,10 +27,9 @@ function fakeSocket(auth: Record<string, unknown>): Socket {
 function setup() {
   const authenticate = jest.fn<(token: string) => Promise<WsPrincipal>>();
   const tokens = { authenticate } as unknown as TokenAuthenticator;
-  const sockets = new AuthenticatedSockets();
   const options = resolveWsAuthOptions({ secret: 's'.repeat(32) });
-  const handshake = new HandshakeAuthenticator(tokens, sockets, options, noopRecorder());
-  return { authenticate, sockets, middleware: handshake.middleware() };
+  const handshake = new HandshakeAuthenticator(tokens, options, noopRecorder());
+  return { authenticate, middleware: handshake.middleware() };
 }
 
 /** Runs the middleware and resolves with what it passed to `next`. */
@@ -52,7 +50,7 @@ describe('HandshakeAuthenticator', () => {
   });
 
   it('admits a valid handshake', async () => {
-    const { authenticate, sockets, middleware } = setup();
+    const { authenticate, middleware } = setup();
     authenticate.mockResolvedValue(PRINCIPAL);
     const socket = fakeSocket({ token: 'Bearer abc' });
 
@@ -61,21 +59,19 @@ describe('HandshakeAuthenticator', () => {
     expect(error).toBeUndefined();
     expect(authenticate).toHaveBeenCalledWith('abc');
     expect((socket.data as { user?: WsPrincipal }).user).toBe(PRINCIPAL);
-    expect([...sockets.values()]).toEqual([socket]);
   });
 
   it('rejects a missing token without verifying', async () => {
-    const { authenticate, sockets, middleware } = setup();
+    const { authenticate, middleware } = setup();
 
     const error = asConnectError(await run(middleware, fakeSocket({})));
 
     expect(error.message).toBe(WsAuthErrorCode.TOKEN_MISSING);
     expect(authenticate).not.toHaveBeenCalled();
-    expect(sockets.size).toBe(0);
   });
 
   it('passes a denial code and message', async () => {
-    const { authenticate, sockets, middleware } = setup();
+    const { authenticate, middleware } = setup();
     authenticate.mockRejectedValue(new WsAuthException(WsAuthErrorCode.TOKEN_REVOKED, 'Signed out elsewhere.'));
     const socket = fakeSocket({ token: 'abc' });
 
@@ -84,7 +80,6 @@ describe('HandshakeAuthenticator', () => {
     expect(error.message).toBe(WsAuthErrorCode.TOKEN_REVOKED);
     expect(error.data).toEqual({ code: WsAuthErrorCode.TOKEN_REVOKED, message: 'Signed out elsewhere.' });
     expect((socket.data as { user?: WsPrincipal }).user).toBeUndefined();
-    expect(sockets.size).toBe(0);
   });
 
   it('turns an unexpected error into AUTH_UNAVAILABLE', async () => {

@@ -8,8 +8,8 @@ import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options
 import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import { TokenAuthenticator } from '../verification/token-authenticator.js';
 import type { WsPrincipal } from '../verification/ws-principal.js';
-import { AuthenticatedSockets } from './authenticated-sockets.js';
 import { extractHandshakeToken } from './extract-token.js';
+import { writeSocketPrincipal } from './socket-principal.js';
 import { WsAuthConnectError } from './ws-auth-connect-error.js';
 
 /** Socket.IO namespace middleware, as accepted by `namespace.use()`. */
@@ -25,7 +25,6 @@ export class HandshakeAuthenticator {
 
   constructor(
     @Inject(TokenAuthenticator) private readonly tokens: TokenAuthenticator,
-    @Inject(AuthenticatedSockets) private readonly sockets: AuthenticatedSockets,
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
     @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
   ) {}
@@ -51,8 +50,8 @@ export class HandshakeAuthenticator {
   }
 
   /**
-   * Verifies the handshake's token and, on success, stores the principal at `socket.data.user`
-   * and tracks the socket until it disconnects.
+   * Verifies the handshake's token and, on success, stores the principal at `socket.data.user`.
+   * `TokenLifecycleService.start` takes over once the socket has connected.
    *
    * @throws WsAuthException with the denial code.
    */
@@ -63,8 +62,7 @@ export class HandshakeAuthenticator {
     }
 
     const principal = await this.tokens.authenticate(extracted.token);
-    (socket.data as { user?: WsPrincipal }).user = principal;
-    this.sockets.add(socket);
+    writeSocketPrincipal(socket, principal);
     return principal;
   }
 

@@ -52,6 +52,8 @@ export interface ResolvedWsAuthOptions {
   readonly breaker: Readonly<CircuitBreakerOptions>;
   readonly metrics: ResolvedWsAuthMetricsOptions;
   readonly logging: ResolvedWsAuthLoggingOptions;
+  readonly expiryWarningLeadMs: number;
+  readonly maxTokenLifetimeMs: number;
 }
 
 /** Largest clock tolerance accepted: five minutes, beyond which expiry stops meaning much. */
@@ -59,6 +61,12 @@ export const MAX_CLOCK_TOLERANCE_SEC = 300;
 
 /** Largest `maxTokenBytes` accepted: 64 KiB, well above any real JWT. */
 export const MAX_TOKEN_BYTES_LIMIT = 65_536;
+
+/** Largest `expiryWarningLeadMs` accepted: one day. */
+export const MAX_EXPIRY_WARNING_LEAD_MS = 86_400_000;
+
+/** Largest `maxTokenLifetimeMs` accepted: 30 days, which bounds how long a revocation is kept. */
+export const MAX_TOKEN_LIFETIME_LIMIT_MS = 2_592_000_000;
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'secret',
@@ -79,6 +87,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'breaker',
   'metrics',
   'logging',
+  'expiryWarningLeadMs',
+  'maxTokenLifetimeMs',
 ]);
 
 /**
@@ -150,6 +160,14 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
     breaker: resolveCircuitBreakerOptions(breakerOptions, 'breaker'),
     metrics: resolveMetricsOptions(source.metrics, 'metrics'),
     logging: resolveLoggingOptions(source.logging, 'logging'),
+    expiryWarningLeadMs:
+      source.expiryWarningLeadMs === undefined
+        ? 60_000
+        : requireInteger('expiryWarningLeadMs', source.expiryWarningLeadMs, 0, MAX_EXPIRY_WARNING_LEAD_MS, ' ms'),
+    maxTokenLifetimeMs:
+      source.maxTokenLifetimeMs === undefined
+        ? 86_400_000
+        : requireInteger('maxTokenLifetimeMs', source.maxTokenLifetimeMs, 1_000, MAX_TOKEN_LIFETIME_LIMIT_MS, ' ms'),
   };
 }
 

@@ -119,4 +119,23 @@ export interface WsAuthModuleOptions {
 
   /** Logging options; see `WsAuthLoggingOptions`. */
   logging?: WsAuthLoggingOptions;
+
+  /**
+   * Time before a socket's token expires at which the server emits `auth:expiring`, in
+   * milliseconds, from 0 to 86,400,000 (one day). When the token has less than twice this time
+   * left, the event comes halfway through the time left instead, so that clients with
+   * short-lived tokens do not refresh in a loop. `0` turns the event off.
+   * @default 60_000
+   */
+  expiryWarningLeadMs?: number;
+
+  /**
+   * Maximum lifetime of the tokens the issuer signs, in milliseconds, from 1,000 to
+   * 2,592,000,000 (30 days). A revocation is kept only as long as a matching token can still be
+   * valid: by `jti` until that token's `exp` when the server has seen it, else for this long; by
+   * `sub` until `issuedBefore` plus this long. A token that lives longer than this may be
+   * accepted again once its revocation has been dropped.
+   * @default 86_400_000 (24 hours)
+   */
+  maxTokenLifetimeMs?: number;
 }

@@ -14,6 +14,7 @@ import { TokenAuthenticator } from './token-authenticator.js';
 import { rejected, type TokenVerdict } from './token-verdict.js';
 import { TokenVerifier } from './token-verifier.js';
 import { noopRecorder } from '../../../test/support/noop-recorder.js';
+import { RevocationList } from '../revocation/revocation-list.js';
 
 /** 2030-01-01T00:00:00Z. */
 const T0 = Date.UTC(2030, 0, 1);
@@ -55,7 +56,7 @@ function setup(moduleOptions: Partial<WsAuthModuleOptions> = {}) {
     breakerFor: (token: string): string | null => (token.startsWith('remote-') ? REMOTE_BREAKER : null),
   } as unknown as DefaultTokenVerifier;
   const breakers = new CircuitBreakerService(clock, options.breaker);
-  const authenticator = new TokenAuthenticator(verifier, cache, clock, options, routes, breakers, noopRecorder());
+  const authenticator = new TokenAuthenticator(verifier, cache, clock, options, routes, breakers, noopRecorder(), new RevocationList(clock, options));
   return { clock, verifier, breakers, authenticator };
 }
 

@@ -10,6 +10,7 @@ import { WsAuthException } from '../errors/ws-auth.exception.js';
 import { type ResolvedWsAuthOptions, WS_AUTH_RESOLVED_OPTIONS } from '../options/resolve-options.js';
 import { DefaultTokenVerifier } from './default-token.verifier.js';
 import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
+import { RevocationList } from '../revocation/revocation-list.js';
 import { evaluateVerdictAt, type TokenVerdict } from './token-verdict.js';
 import { TokenVerifier } from './token-verifier.js';
 import type { WsPrincipal } from './ws-principal.js';
@@ -35,10 +36,11 @@ export class TokenAuthenticator {
     @Inject(DefaultTokenVerifier) private readonly routes: DefaultTokenVerifier,
     @Inject(CircuitBreakerService) private readonly breakers: CircuitBreakerService,
     @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
+    @Inject(RevocationList) private readonly revocations: RevocationList,
   ) {}
 
   /**
-   * Returns the principal of a valid token.
+   * Returns the principal of a valid token that has not been revoked.
    *
    * @throws WsAuthException with the denial code, or `AUTH_UNAVAILABLE` when a verification
    *   dependency failed. Any other error comes from a custom verifier and is rethrown.
@@ -72,6 +74,11 @@ export class TokenAuthenticator {
     const evaluation = evaluateVerdictAt(verdict, this.clock.now(), this.options.clockToleranceMs);
     if (!evaluation.ok) {
       throw new WsAuthException(evaluation.code);
+    }
+
+    // Checked on every call, cache hits included, because the cache stores verdicts, not revocations.
+    if (this.revocations.isRevoked(evaluation.principal)) {
+      throw new WsAuthException(WsAuthErrorCode.TOKEN_REVOKED);
     }
     return evaluation.principal;
   }
