@@ -9,7 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { createChatApp } from '../src/bootstrap.js';
 import type { ChatMessageEvent, ChatPresenceEvent } from '../src/chat/chat.gateway.js';
 import { readDemoConfig } from '../src/config/demo-config.js';
-import { type WsAuthErrorBody, WsAuthErrorCode, type WsDeniedAck } from '../src/ws-auth/index.js';
+import { type AuthRefreshAck, type WsAuthErrorBody, WsAuthErrorCode, type WsDeniedAck } from '../src/ws-auth/index.js';
 
 /**
  * The newcomer's first command: starts the chat server in this process on a free port,
@@ -59,6 +59,15 @@ function rejected(socket: Socket): Promise<{ message: string; data?: WsAuthError
   });
 }
 
+/** Revokes every token of `sub` through the demo's admin endpoint. */
+async function revoke(baseUrl: string, adminToken: string, sub: string): Promise<Response> {
+  return fetch(`${baseUrl}/auth/revoke`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sub }),
+  });
+}
+
 function nextEvent<T>(socket: Socket, event: string): Promise<T> {
   return new Promise((resolve) => socket.once(event, resolve));
 }
@@ -69,7 +78,8 @@ async function main(): Promise<void> {
   const app = await createChatApp(config, { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/chat`;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const url = `${baseUrl}/chat`;
 
   const sockets: Socket[] = [];
   try {
@@ -99,9 +109,14 @@ async function main(): Promise<void> {
     expectThat(atBob.from === 'alice', 'the sender should be the authenticated sub');
 
     const toAlice = nextEvent<ChatMessageEvent>(alice, 'chat:message');
-    await bob.emitWithAck('chat:message', { room: 'lobby', text: 'Hello Alice, all good here.' });
+    await bob.emitWithAck('chat:message', { room: 'lobby', text: 'Hello Alice!' });
     const atAlice = await toAlice;
+    say('bob   -> #lobby "Hello Alice!"                         -> ack ok: true');
     say(`alice receives chat:message from "${atAlice.from}": "${atAlice.text}"`);
+
+    const refreshed = (await alice.emitWithAck('auth:refresh', { token: sign(secret, 'alice', 'chat:write', 3600) })) as AuthRefreshAck;
+    say(`alice swaps in a fresh token with auth:refresh         -> ack ok: ${refreshed.ok}, still connected: ${alice.connected}`);
+    expectThat(refreshed.ok && alice.connected, 'an in-band refresh should keep the socket');
 
     const reader = open(url, sign(secret, 'carol', 'chat:read', 900));
     sockets.push(reader);
@@ -114,6 +129,19 @@ async function main(): Promise<void> {
     const bad = (await alice.emitWithAck('chat:message', { room: 'Not A Room!', text: 42 })) as WsDeniedAck;
     say(`alice sends a bad payload                              -> denied ${bad.error.code}`);
     expectThat(bad.error.code === WsAuthErrorCode.BAD_REQUEST, 'a bad payload should be BAD_REQUEST');
+
+    const bobToken = sign(secret, 'bob', 'chat:write', 900);
+    const bobAgain = open(url, bobToken);
+    sockets.push(bobAgain);
+    await connected(bobAgain);
+    const revokedEvent = nextEvent<{ code: string }>(bobAgain, 'auth:revoked');
+    const revocation = await revoke(baseUrl, sign(secret, 'ops', 'ws-auth:admin', 300), 'bob');
+    const revokedNotice = await revokedEvent;
+    say(`ops revokes bob with POST /auth/revoke                 -> HTTP ${revocation.status}; bob receives auth:revoked ${revokedNotice.code}`);
+    expectThat(revocation.status === 200, 'the revocation endpoint should answer 200');
+    const afterRevocation = await rejected(open(url, bobToken));
+    say(`bob reconnects with the revoked token                  -> connect_error ${afterRevocation.message}`);
+    expectThat(afterRevocation.message === String(WsAuthErrorCode.TOKEN_REVOKED), 'a revoked token should be rejected');
 
     say('');
     const expired = await rejected(open(url, sign(secret, 'eve', 'chat:write', -60)));

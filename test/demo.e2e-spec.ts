@@ -12,6 +12,9 @@ describe('npm run demo (e2e)', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { env, timeout: 60_000 });
 
     expect(stdout).toContain('bob   receives chat:message from "alice": "Hi Bob!"');
+    expect(stdout).toContain('alice swaps in a fresh token with auth:refresh         -> ack ok: true, still connected: true');
+    expect(stdout).toContain('HTTP 200; bob receives auth:revoked TOKEN_REVOKED');
+    expect(stdout).toContain('bob reconnects with the revoked token                  -> connect_error TOKEN_REVOKED');
     expect(stdout).toContain('denied FORBIDDEN');
     expect(stdout).toContain('denied BAD_REQUEST');
     expect(stdout).toContain('connect_error TOKEN_EXPIRED');

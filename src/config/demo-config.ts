@@ -14,7 +14,7 @@ export interface DemoConfig {
   generatedSecret: boolean;
 }
 
-/** Thrown when an environment variable holds a value the server cannot start with. */
+/** Thrown when an environment variable contains a value the server cannot start with. */
 export class DemoConfigError extends Error {
   constructor(message: string) {
     super(message);
