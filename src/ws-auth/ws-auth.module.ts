@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 
 import { CIRCUIT_BREAKER_OPTIONS } from './breaker/circuit-breaker.options.js';
 import { CircuitBreakerService } from './breaker/circuit-breaker.service.js';
@@ -34,7 +33,7 @@ import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.modu
  * Every provider below can be replaced with `Test.createTestingModule(...).overrideProvider()`.
  */
 @Module({
-  imports: [DiscoveryModule, JwtModule.register({})],
+  imports: [DiscoveryModule],
   providers: [
     { provide: WS_AUTH_CLOCK, useValue: systemClock },
     {

@@ -2,6 +2,7 @@ import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 import { jest } from '@jest/globals';
 import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
+import type { VerifyOptions } from 'jsonwebtoken';
 
 import type { Clock } from '../clock/clock.js';
 import { AuthUnavailableError } from '../errors/auth-unavailable.error.js';
@@ -66,10 +67,19 @@ function setup(moduleOptions: WsAuthModuleOptions = { secret: SECRET }, jwks = f
 }
 
 function setupWithResolved(options: ResolvedWsAuthOptions, jwks = fakeJwks()) {
-  const jwtService = new JwtService();
   const clock: Clock = { now: () => NOW_MS };
-  const verifier = new JwtTokenVerifier(jwtService, options, clock, jwks.provider);
-  return { verifier, jwtService, options, getKey: jwks.getKey };
+  const verifier = new JwtTokenVerifier(options, clock, jwks.provider);
+  return { verifier, options, getKey: jwks.getKey };
+}
+
+/** The protected method through which the verifier calls jsonwebtoken, seen by a test. */
+interface JwtCallSeam {
+  verifyJwt(token: string, key: KeyObject, options: VerifyOptions): unknown;
+}
+
+/** Spies on the verifier's call of jsonwebtoken's `verify`. */
+function spyOnJwtVerify(verifier: JwtTokenVerifier) {
+  return jest.spyOn(verifier as unknown as JwtCallSeam, 'verifyJwt');
 }
 
 function expectAccepted(verdict: TokenVerdict): AcceptedVerdict {
@@ -197,8 +207,8 @@ describe('JwtTokenVerifier', () => {
   describe('missing key for an allowed algorithm', () => {
     it('rejects HS256 without a secret', () => {
       const resolved = resolveWsAuthOptions({ secret: SECRET, publicKey: rsaPublicPem });
-      const { verifier, jwtService } = setupWithResolved({ ...resolved, secretKey: null });
-      const verify = jest.spyOn(jwtService, 'verify');
+      const { verifier } = setupWithResolved({ ...resolved, secretKey: null });
+      const verify = spyOnJwtVerify(verifier);
 
       expect(verifier.verifyNow(signHs(claims()))).toEqual(invalid);
       expect(verify).not.toHaveBeenCalled();
@@ -206,8 +216,8 @@ describe('JwtTokenVerifier', () => {
 
     it('rejects RS256 without a public key', () => {
       const resolved = resolveWsAuthOptions({ secret: SECRET, publicKey: rsaPublicPem });
-      const { verifier, jwtService } = setupWithResolved({ ...resolved, publicKey: null });
-      const verify = jest.spyOn(jwtService, 'verify');
+      const { verifier } = setupWithResolved({ ...resolved, publicKey: null });
+      const verify = spyOnJwtVerify(verifier);
 
       expect(verifier.verifyNow(signAsymmetric(claims(), rsa.privateKey, 'RS256'))).toEqual(invalid);
       expect(verify).not.toHaveBeenCalled();
@@ -216,8 +226,8 @@ describe('JwtTokenVerifier', () => {
 
   describe('algorithm allow-list', () => {
     it('rejects HS512 when only HS256 is allowed', () => {
-      const { verifier, jwtService } = setup();
-      const verify = jest.spyOn(jwtService, 'verify');
+      const { verifier } = setup();
+      const verify = spyOnJwtVerify(verifier);
 
       expect(verifier.verifyNow(signHs(claims(), SECRET, 'HS512'))).toEqual(invalid);
       expect(verify).not.toHaveBeenCalled();
@@ -237,12 +247,12 @@ describe('JwtTokenVerifier', () => {
     });
 
     it('passes only the header algorithm', () => {
-      const { verifier, jwtService } = setup({ secret: SECRET, algorithms: ['HS256', 'HS512'] });
-      const verify = jest.spyOn(jwtService, 'verify');
+      const { verifier } = setup({ secret: SECRET, algorithms: ['HS256', 'HS512'] });
+      const verify = spyOnJwtVerify(verifier);
 
       verifier.verifyNow(signHs(claims(), SECRET, 'HS512'));
 
-      expect(verify).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ algorithms: ['HS512'] }));
+      expect(verify).toHaveBeenCalledWith(expect.any(String), expect.anything(), expect.objectContaining({ algorithms: ['HS512'] }));
     });
   });
 
@@ -289,8 +299,8 @@ describe('JwtTokenVerifier', () => {
       ['a header that is not JSON', `${encode('not json')}.${encode('{}')}.sig`],
       ['a header without alg', `${encode('{"typ":"JWT"}')}.${encode('{}')}.sig`],
     ])('rejects %s before verifying', (_name, token) => {
-      const { verifier, jwtService } = setup();
-      const verify = jest.spyOn(jwtService, 'verify');
+      const { verifier } = setup();
+      const verify = spyOnJwtVerify(verifier);
 
       expect(verifier.verifyNow(token)).toEqual(malformed);
       expect(verify).not.toHaveBeenCalled();
@@ -333,12 +343,12 @@ describe('JwtTokenVerifier', () => {
     });
   });
 
-  describe('errors thrown by JwtService', () => {
+  describe('errors thrown by jsonwebtoken', () => {
     it.each(['jwt malformed', 'invalid token', 'jwt must be a string'])(
       'maps "%s" to malformed',
       (message) => {
-        const { verifier, jwtService } = setup();
-        jest.spyOn(jwtService, 'verify').mockImplementation(() => {
+        const { verifier } = setup();
+        spyOnJwtVerify(verifier).mockImplementation(() => {
           throw new Error(message);
         });
 
@@ -347,8 +357,8 @@ describe('JwtTokenVerifier', () => {
     );
 
     it('maps other errors to invalid', () => {
-      const { verifier, jwtService } = setup();
-      jest.spyOn(jwtService, 'verify').mockImplementation(() => {
+      const { verifier } = setup();
+      spyOnJwtVerify(verifier).mockImplementation(() => {
         throw new Error('invalid signature');
       });
 
@@ -356,9 +366,9 @@ describe('JwtTokenVerifier', () => {
     });
 
     it('maps a non-Error throw to invalid', () => {
-      const { verifier, jwtService } = setup();
+      const { verifier } = setup();
       const thrown: unknown = 'jwt malformed';
-      jest.spyOn(jwtService, 'verify').mockImplementation(() => {
+      spyOnJwtVerify(verifier).mockImplementation(() => {
         throw thrown;
       });
 
@@ -385,14 +395,15 @@ describe('JwtTokenVerifier', () => {
     });
 
     it('reads the clock for clockTimestamp', () => {
-      const { verifier, jwtService } = setup();
-      const verify = jest.spyOn(jwtService, 'verify');
+      const { verifier } = setup();
+      const verify = spyOnJwtVerify(verifier);
 
       verifier.verifyNow(signHs(claims()));
 
       expect(verify).toHaveBeenCalledTimes(1);
       expect(verify).toHaveBeenCalledWith(
         expect.any(String),
+        expect.anything(),
         expect.objectContaining({ clockTimestamp: NOW_SEC, ignoreExpiration: true, ignoreNotBefore: true }),
       );
     });
