@@ -58,9 +58,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const settings: BenchSettings = {
     rounds,
+    microRounds: rounds * 3,
     log: (line) => console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`),
   };
-  settings.log(`${machine}; ${rounds} rounds after one warm-up round`);
+  const roundsText = `${rounds} rounds (micro-benchmarks: ${settings.microRounds}) after one warm-up round`;
+  settings.log(`${machine}; ${roundsText}`);
 
   const figures: Figure[] = [];
   for (const name of selected) {
@@ -71,12 +73,12 @@ async function main(): Promise<void> {
   const verdicts = figures.map(verdictOf).filter((verdict) => verdict !== '');
   const passed = verdicts.filter((verdict) => verdict === 'PASS').length;
 
-  console.log(`Machine: ${machine}. Rounds: ${rounds} after one warm-up round. Run time: ${elapsedSec.toFixed(0)} s.\n`);
+  console.log(`Machine: ${machine}. ${roundsText}. Run time: ${elapsedSec.toFixed(0)} s.\n`);
   console.log(renderMarkdown(figures));
   console.log(`\nTargets: ${passed} PASS, ${verdicts.length - passed} MISS.`);
 
   if (chartPath !== null) {
-    writeFileSync(chartPath, renderRatioChart(figures, `${machine}; ${new Date().toISOString().slice(0, 10)}; medians of ${rounds} rounds`));
+    writeFileSync(chartPath, renderRatioChart(figures, `${machine}; ${new Date().toISOString().slice(0, 10)}; ${roundsText}`));
     settings.log(`chart written to ${relative(process.cwd(), chartPath)}`);
   }
 }

@@ -23,8 +23,9 @@ type Row = { kind: 'section'; text: string } | { kind: 'bar'; figure: Figure; ra
 export function renderRatioChart(figures: readonly Figure[], subtitle: string): string {
   const rows = chartRows(figures);
   const ratios = rows.flatMap((row) => (row.kind === 'bar' ? [row.ratio, row.figure.target?.maxRatio ?? row.ratio] : []));
-  const low = 10 ** Math.floor(Math.log10(Math.min(0.5, ...ratios)));
-  const high = 10 ** Math.ceil(Math.log10(Math.max(2, ...ratios)));
+  // Margins around the smallest and largest ratio leave room for the bars' value labels.
+  const low = Math.min(0.5, ...ratios) * 0.9;
+  const high = Math.max(2, ...ratios) * 1.6;
   const x = (ratio: number): number =>
     PLOT_LEFT + ((Math.log10(ratio) - Math.log10(low)) / (Math.log10(high) - Math.log10(low))) * (PLOT_RIGHT - PLOT_LEFT);
   const height = TOP + rows.length * ROW_HEIGHT + 40;
@@ -83,13 +84,14 @@ function barParts(figure: Figure, ratio: number, y: number, x: (ratio: number) =
   const start = Math.min(x(1), x(ratio));
   const width = Math.max(1, Math.abs(x(ratio) - x(1)));
   const label = `${formatRatio(ratio)}${verdict === '' ? '' : ` ${verdict}`}`;
+  const maxRatio = figure.target?.maxRatio;
+  const labelX = Math.max(x(1), x(ratio), maxRatio === undefined ? 0 : x(maxRatio)) + 5;
   const parts = [
     `<text x="${LABEL_WIDTH}" y="${y + 15}" text-anchor="end">${escapeXml(shorten(figure.name, 72))}</text>`,
     `<rect x="${start.toFixed(1)}" y="${y + 4}" width="${width.toFixed(1)}" height="${ROW_HEIGHT - 8}" fill="${color}"/>`,
-    `<text x="${(Math.max(x(1), x(ratio)) + 4).toFixed(1)}" y="${y + 15}" fill="${color}">${escapeXml(label)}</text>`,
+    `<text x="${labelX.toFixed(1)}" y="${y + 15}" fill="${color}">${escapeXml(label)}</text>`,
   ];
 
-  const maxRatio = figure.target?.maxRatio;
   if (maxRatio !== undefined) {
     const markX = x(maxRatio).toFixed(1);
     parts.push(`<line x1="${markX}" y1="${y + 1}" x2="${markX}" y2="${y + ROW_HEIGHT - 1}" stroke="#000000" stroke-width="2"/>`);

@@ -60,7 +60,7 @@ export async function benchBreaker(settings: BenchSettings): Promise<Figure[]> {
       },
     ];
 
-    const [direct, guarded] = await compareMicro(cases, { rounds: settings.rounds, batchMs: 40 });
+    const [direct, guarded] = await compareMicro(cases, { rounds: settings.microRounds, batchMs: 15 });
     const overhead = differenceWithinRounds(guarded!, direct!);
     const section = '7. Circuit breaker on the miss path';
 

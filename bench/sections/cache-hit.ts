@@ -51,7 +51,7 @@ export async function benchCacheHit(settings: BenchSettings): Promise<Figure[]> 
 
     const syncCases = hitCases(tokens, cache, raw);
     const asyncCases = authenticateCases(tokens, authenticator, raw);
-    const samples = await compareMicro([...syncCases, ...asyncCases], { rounds: settings.rounds, batchMs: 40 });
+    const samples = await compareMicro([...syncCases, ...asyncCases], { rounds: settings.microRounds, batchMs: 15 });
 
     return [
       ...compare(syncCases[0]!, samples[0]!, syncCases[1]!, samples[1]!),

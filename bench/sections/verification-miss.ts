@@ -47,7 +47,7 @@ async function compareAlgorithm(key: VerificationKey, settings: BenchSettings): 
   try {
     const token = key.sign(accessTokenClaims('alice'));
     const cases = verificationCases(key, token, app.get(JwtTokenVerifier));
-    const samples = await compareMicro(cases, { rounds: settings.rounds, batchMs: 40 });
+    const samples = await compareMicro(cases, { rounds: settings.microRounds, batchMs: 15 });
     const baseline = samples[cases.findIndex((microCase) => microCase.name === FAST_JWT)]!;
 
     return cases.map((microCase, index): Figure => {
