@@ -31,7 +31,7 @@ import { JwksKeyProvider } from './remote/jwks-key.provider.js';
 import { DefaultTokenVerifier } from './verification/default-token.verifier.js';
 import { WsAuthRecorder } from './telemetry/ws-auth.recorder.js';
 import { RevocationList } from './revocation/revocation-list.js';
-import { JwtTokenVerifier } from './verification/jwt-token.verifier.js';
+import { JwtTokenVerifier, readVerificationKey } from './verification/jwt-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 import { WS_AUTH_MODULE_OPTIONS, WsAuthConfigurableModule } from './ws-auth.module-definition.js';
@@ -45,7 +45,7 @@ import { WsAuthService } from './ws-auth.service.js';
  * Every provider below can be replaced with `Test.createTestingModule(...).overrideProvider()`.
  */
 @Module({
-  imports: [DiscoveryModule, JwtModule.register({})],
+  imports: [DiscoveryModule, JwtModule.register({ secretOrKeyProvider: readVerificationKey })],
   providers: [
     { provide: WS_AUTH_CLOCK, useValue: systemClock },
     { provide: WS_AUTH_TIMER, useValue: systemTimer },

@@ -9,7 +9,7 @@ import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
 import { resolveWsAuthOptions, type ResolvedWsAuthOptions } from '../options/resolve-options.js';
 import type { WsAuthModuleOptions } from '../options/ws-auth-options.interface.js';
 import type { JwksKeyProvider } from '../remote/jwks-key.provider.js';
-import { JwtTokenVerifier } from './jwt-token.verifier.js';
+import { JwtTokenVerifier, readVerificationKey } from './jwt-token.verifier.js';
 import type { JwtHeader } from './token-shape.js';
 import { rejected, type AcceptedVerdict, type TokenVerdict } from './token-verdict.js';
 import { noopRecorder } from '../../../test/support/noop-recorder.js';
@@ -67,7 +67,7 @@ function setup(moduleOptions: WsAuthModuleOptions = { secret: SECRET }, jwks = f
 }
 
 function setupWithResolved(options: ResolvedWsAuthOptions, jwks = fakeJwks()) {
-  const jwtService = new JwtService();
+  const jwtService = new JwtService({ secretOrKeyProvider: readVerificationKey });
   const clock: Clock = { now: () => NOW_MS };
   const verifier = new JwtTokenVerifier(jwtService, options, clock, jwks.provider, noopRecorder());
   return { verifier, jwtService, options, getKey: jwks.getKey };
@@ -385,7 +385,7 @@ describe('JwtTokenVerifier', () => {
       expect(verdict.notBefore).toBe((NOW_SEC + 3600) * 1000);
     });
 
-    it('reads the clock for clockTimestamp', () => {
+    it('leaves time claims to the verdict evaluation', () => {
       const { verifier, jwtService } = setup();
       const verify = jest.spyOn(jwtService, 'verify');
 
@@ -394,8 +394,24 @@ describe('JwtTokenVerifier', () => {
       expect(verify).toHaveBeenCalledTimes(1);
       expect(verify).toHaveBeenCalledWith(
         expect.any(String),
-        expect.objectContaining({ clockTimestamp: NOW_SEC, ignoreExpiration: true, ignoreNotBefore: true }),
+        expect.objectContaining({ ignoreExpiration: true, ignoreNotBefore: true }),
       );
+      expect(verify.mock.calls[0]?.[1]).not.toHaveProperty('clockTimestamp');
+    });
+
+    it('reuses the verify options of one algorithm and key', () => {
+      const { verifier, jwtService } = setup();
+      const verify = jest.spyOn(jwtService, 'verify');
+
+      verifier.verifyNow(signHs(claims()));
+      verifier.verifyNow(signHs(claims({ sub: 'bob' })));
+
+      expect(verify.mock.calls[1]?.[1]).toBe(verify.mock.calls[0]?.[1]);
+    });
+
+    it('passes the key to the module JwtService only', () => {
+      expect(() => readVerificationKey('verify', 'token', {})).toThrow(/verifies only with the keys JwtTokenVerifier passes/);
+      expect(() => readVerificationKey('verify', 'token')).toThrow(TypeError);
     });
 
     it('rejects a missing exp by default', () => {

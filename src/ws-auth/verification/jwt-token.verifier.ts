@@ -15,6 +15,32 @@ import { decodeJwtHeader, hasJsonObjectPayload, type JwtHeader, looksLikeJwt } f
 import { rejected, type RejectedVerdict, type TokenVerdict } from './token-verdict.js';
 import { TokenVerifier } from './token-verifier.js';
 
+/**
+ * Property of the verify options that carries the key to {@link readVerificationKey}. The key
+ * travels this way, rather than as `publicKey`, because `JwtService` deletes `publicKey` from its
+ * copy of the options, which turns that copy into a slow dictionary object: an HS256 check then
+ * costs about 8.7 µs instead of 6.1 µs (measured on a 2-core x86_64 machine with Node 20.20).
+ */
+export const VERIFICATION_KEY = Symbol('ws-auth verification key');
+
+/** Verify options of one algorithm and key, built once and reused for every token. */
+type KeyedVerifyOptions = JwtVerifyOptions & { [VERIFICATION_KEY]: KeyObject };
+
+/**
+ * `secretOrKeyProvider` of the module's own `JwtService`: returns the key that the verify options
+ * carry. That `JwtService` serves `JwtTokenVerifier` only; an application signs and verifies its
+ * other tokens with a `JwtService` of its own.
+ */
+export function readVerificationKey(_requestType: unknown, _token: unknown, options?: object): KeyObject {
+  const key = (options as Partial<KeyedVerifyOptions> | undefined)?.[VERIFICATION_KEY];
+  if (key === undefined) {
+    throw new TypeError(
+      "WsAuthModule's JwtService verifies only with the keys JwtTokenVerifier passes; use a JwtService of your own for other tokens.",
+    );
+  }
+  return key;
+}
+
 /** jsonwebtoken messages that mean the token could not even be decoded. */
 const MALFORMED_MESSAGES: ReadonlySet<string> = new Set(['jwt malformed', 'invalid token', 'jwt must be a string']);
 
@@ -28,6 +54,7 @@ const MALFORMED_MESSAGES: ReadonlySet<string> = new Set(['jwt malformed', 'inval
 @Injectable()
 export class JwtTokenVerifier extends TokenVerifier {
   private readonly algorithms: ReadonlySet<string>;
+  private readonly verifyOptionsByKey = new WeakMap<KeyObject, Map<string, KeyedVerifyOptions>>();
 
   constructor(
     @Inject(JwtService) private readonly jwtService: JwtService,
@@ -114,17 +141,30 @@ export class JwtTokenVerifier extends TokenVerifier {
     return claimsToVerdict(claims as Record<string, unknown>, this.options);
   }
 
-  private verifyOptions(algorithm: string, key: KeyObject): JwtVerifyOptions {
-    return {
-      // jsonwebtoken accepts a KeyObject; @nestjs/jwt types the option as string or Buffer only.
-      publicKey: key as unknown as Buffer,
-      algorithms: [algorithm as NonNullable<JwtVerifyOptions['algorithms']>[number]],
-      issuer: this.options.issuer,
-      audience: this.options.audience,
-      ignoreExpiration: true,
-      ignoreNotBefore: true,
-      clockTimestamp: Math.floor(this.clock.now() / 1000),
-    };
+  /**
+   * Returns the verify options for one algorithm and key, built on first use. They set no
+   * `clockTimestamp`: with `exp` and `nbf` ignored and no `maxAge`, jsonwebtoken reads no time.
+   */
+  private verifyOptions(algorithm: string, key: KeyObject): KeyedVerifyOptions {
+    let optionsByAlgorithm = this.verifyOptionsByKey.get(key);
+    if (optionsByAlgorithm === undefined) {
+      optionsByAlgorithm = new Map();
+      this.verifyOptionsByKey.set(key, optionsByAlgorithm);
+    }
+
+    let verifyOptions = optionsByAlgorithm.get(algorithm);
+    if (verifyOptions === undefined) {
+      verifyOptions = {
+        algorithms: [algorithm as NonNullable<JwtVerifyOptions['algorithms']>[number]],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        ignoreExpiration: true,
+        ignoreNotBefore: true,
+        [VERIFICATION_KEY]: key,
+      };
+      optionsByAlgorithm.set(algorithm, verifyOptions);
+    }
+    return verifyOptions;
   }
 
   /**
