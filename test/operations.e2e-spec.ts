@@ -9,7 +9,7 @@ import {
   type WsDeniedAck,
 } from '../src/ws-auth/index.js';
 import { startChatApp, type RunningChatApp } from './support/chat-app.js';
-import { BreakerGuardedVerifier, FakeIdentityProvider } from './support/identity-provider.js';
+import { BreakerGuardedVerifier, InMemoryIdentityProvider } from './support/identity-provider.js';
 import { CapturingLogger } from './support/log-capture.js';
 import { connect, emitWithAck, expectRejectedHandshake, openClient } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
@@ -27,7 +27,7 @@ interface HealthBody {
 
 describe('Operations endpoints (e2e)', () => {
   let clock: TestClock;
-  let provider: FakeIdentityProvider;
+  let provider: InMemoryIdentityProvider;
   let logger: CapturingLogger;
   let chat: RunningChatApp;
   const sockets: Socket[] = [];
@@ -68,7 +68,7 @@ describe('Operations endpoints (e2e)', () => {
 
   beforeEach(async () => {
     clock = new TestClock();
-    provider = new FakeIdentityProvider();
+    provider = new InMemoryIdentityProvider();
     logger = new CapturingLogger();
     tokens.length = 0;
     chat = await startChatApp(

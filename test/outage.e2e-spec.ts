@@ -1,9 +1,10 @@
 import type { Socket } from 'socket.io-client';
 
 import type { ChatMessageEvent } from '../src/chat/chat.gateway.js';
-import { CircuitBreakerService, WS_AUTH_CLOCK, WsAuthErrorCode } from '../src/ws-auth/index.js';
+import { AuthFailureLog, CircuitBreakerService, WS_AUTH_CLOCK, WsAuthErrorCode } from '../src/ws-auth/index.js';
 import { startChatApp, type RunningChatApp } from './support/chat-app.js';
 import { FakeIdentityProvider } from './support/fake-identity-provider.js';
+import { CapturingLogger } from './support/log-capture.js';
 import { connect, emitWithAck, expectRejectedHandshake, nextEvent } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
 import { seconds, signHs256 } from './support/tokens.js';
@@ -114,5 +115,66 @@ describe('Identity provider outage (e2e)', () => {
 
     expect(socket.connected).toBe(true);
     socket.close();
+  });
+});
+
+describe('Identity provider outage logs (e2e)', () => {
+  const clock = new TestClock();
+  const clientSecret = 'introspection-client-secret-0123456789';
+  let provider: FakeIdentityProvider;
+  let chat: RunningChatApp;
+  let logger: CapturingLogger;
+
+  beforeEach(async () => {
+    provider = await FakeIdentityProvider.start();
+    provider.introspect = (token) => ({ active: true, sub: `subject-of-${token}`, scope: 'chat:write', exp: seconds(clock.now()) + 3600 });
+    logger = new CapturingLogger();
+    chat = await startChatApp(
+      {
+        introspection: { url: provider.introspectionUrl, clientId: 'chat', clientSecret },
+        remoteTimeoutMs: 200,
+      },
+      (builder) => builder.overrideProvider(WS_AUTH_CLOCK).useValue(clock),
+      logger,
+    );
+  });
+
+  afterEach(async () => {
+    await chat.close();
+    await provider.close();
+  });
+
+  it('logs the first remote failure at once, with its cause', async () => {
+    provider.introspectionBehaviour = { kind: 'status', status: 401 };
+
+    await expectRejectedHandshake(chat.chatUrl, { token: 'opaque-token-0123456789abcdefghij' });
+
+    const summaries = logger.lines.filter((line) => line.text.includes('AUTH_UNAVAILABLE'));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]?.text).toContain('http_401');
+  });
+
+  it('keeps tokens, client secrets and subjects out of the logs', async () => {
+    const tokens = Array.from({ length: 8 }, (_, index) => `opaque-token-${index}-0123456789abcdefghij`);
+    const alice = await connect(chat.chatUrl, { token: tokens[0] });
+    alice.close();
+
+    provider.introspectionBehaviour = { kind: 'status', status: 503 };
+    for (const token of tokens.slice(1, 7)) {
+      await expectRejectedHandshake(chat.chatUrl, { token });
+    }
+    provider.introspectionBehaviour = { kind: 'hang' };
+    clock.advance(30_000);
+    await expectRejectedHandshake(chat.chatUrl, { token: tokens[7] });
+    clock.advance(60_000);
+    chat.app.get(AuthFailureLog).flushIfDue();
+
+    const forbidden = [...tokens, clientSecret, Buffer.from(`chat:${clientSecret}`).toString('base64'), 'subject-of-'];
+    expect(logger.inContext('CircuitBreaker').length).toBeGreaterThanOrEqual(2);
+    for (const line of logger.lines) {
+      for (const secret of forbidden) {
+        expect({ line: line.text, leaks: line.text.includes(secret) }).toEqual({ line: line.text, leaks: false });
+      }
+    }
   });
 });

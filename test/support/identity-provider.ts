@@ -9,7 +9,7 @@ import {
 } from '../../src/ws-auth/index.js';
 import { TEST_SECRET } from './tokens.js';
 
-/** How the {@link FakeIdentityProvider} behaves: it verifies tokens, fails with a 503, or never responds. */
+/** How the {@link InMemoryIdentityProvider} behaves: it verifies tokens, fails with a 503, or never responds. */
 export type ProviderMode = 'up' | 'down' | 'hang';
 
 /**
@@ -17,7 +17,7 @@ export type ProviderMode = 'up' | 'down' | 'hang';
  * with the test secret while `up`, throws `AuthUnavailableError` while `down`, and keeps every call
  * pending while `hang`, until {@link releaseHanging}.
  */
-export class FakeIdentityProvider {
+export class InMemoryIdentityProvider {
   mode: ProviderMode = 'up';
   calls = 0;
   private readonly jwt = new JwtService();
@@ -79,11 +79,11 @@ export class FakeIdentityProvider {
   }
 }
 
-/** Verifier that calls the {@link FakeIdentityProvider} through a circuit breaker, as a remote verifier does. */
+/** Verifier that calls the {@link InMemoryIdentityProvider} through a circuit breaker, as a remote verifier does. */
 export class BreakerGuardedVerifier extends TokenVerifier {
   constructor(
     private readonly breaker: CircuitBreaker,
-    private readonly provider: FakeIdentityProvider,
+    private readonly provider: InMemoryIdentityProvider,
   ) {
     super();
   }
