@@ -2,8 +2,11 @@ import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 
 import { JwtService } from '@nestjs/jwt';
 
-import { CircuitBreakerService, WS_AUTH_CLOCK, WsAuthErrorCode } from '../src/ws-auth/index.js';
+import type { Registry } from 'prom-client';
+
+import { CircuitBreakerService, WS_AUTH_CLOCK, WS_AUTH_METRICS_REGISTRY, WsAuthErrorCode } from '../src/ws-auth/index.js';
 import { closedPort, FakeIdentityProvider } from './support/fake-identity-provider.js';
+import { seriesValue } from './support/metric-series.js';
 import { startProbeApp, type RunningProbeApp } from './support/probe-app.js';
 import { connect, expectRejectedHandshake } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
@@ -221,6 +224,18 @@ describe('OAuth2 introspection (e2e)', () => {
     await waitFor(() => provider.introspectionRequests[0]?.aborted === true);
 
     expect(provider.introspectionRequests[0]?.aborted).toBe(true);
+  });
+
+  it('times a failed call in the latency histogram', async () => {
+    provider.introspectionBehaviour = { kind: 'hang' };
+    const registry = probe.app.get<Registry>(WS_AUTH_METRICS_REGISTRY);
+
+    await expectRejectedHandshake(url, { token: 'good-opaque-token' });
+
+    const count = await seriesValue(registry, 'ws_auth_verify_duration_seconds_count', { source: 'introspection' });
+    const sum = await seriesValue(registry, 'ws_auth_verify_duration_seconds_sum', { source: 'introspection' });
+    expect(count).toBe(1);
+    expect(sum).toBeGreaterThanOrEqual(0);
   });
 
   it('answers AUTH_UNAVAILABLE for a response without active', async () => {

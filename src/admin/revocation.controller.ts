@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Logger, Post, Req, UseGuards } from '@nestjs/common';
 
-import { WsAuthService } from '../ws-auth/index.js';
+import { fingerprint, WsAuthService } from '../ws-auth/index.js';
 import { AdminTokenGuard, type AdminRequest } from './admin-token.guard.js';
 import { parseRevocationBody } from './revocation.payload.js';
 
@@ -27,7 +27,8 @@ export class RevocationController {
   @HttpCode(200)
   revoke(@Req() request: AdminRequest, @Body() body: unknown): RevocationResponse {
     const revocation = parseRevocationBody(body);
-    this.logger.log(`Admin ${request.admin?.sub ?? 'unknown'} requested the revocation of ${JSON.stringify(revocation)}.`);
+    const admin = request.admin?.sub === undefined ? 'unknown' : fingerprint(request.admin.sub);
+    this.logger.log(`Admin ${admin} requested a revocation by ${'jti' in revocation ? 'jti' : 'sub'}.`);
 
     const result = this.wsAuth.revoke(revocation);
     return {

@@ -114,6 +114,7 @@ export {
 } from './metrics/ws-auth.metrics.js';
 export { WS_AUTH_METRICS_REGISTRY, type WsAuthMetricsOptions } from './metrics/ws-auth-metrics.options.js';
 export { AuthFailureLog } from './logging/auth-failure-log.js';
+export { fingerprint } from './logging/fingerprint.js';
 export { LOGGING_DEFAULTS, type WsAuthLoggingOptions } from './logging/ws-auth-logging.options.js';
 export {
   WsAuthHealthIndicator,

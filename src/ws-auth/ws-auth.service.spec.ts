@@ -19,6 +19,7 @@ import type { TokenAuthenticator } from './verification/token-authenticator.js';
 import type { WsPrincipal } from './verification/ws-principal.js';
 import { WsAuthService } from './ws-auth.service.js';
 import { noopRecorder } from '../../test/support/noop-recorder.js';
+import { fingerprint } from './logging/fingerprint.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const HOUR_MS = 3_600_000;
@@ -133,7 +134,7 @@ describe('WsAuthService', () => {
 
     expect(logLine).toHaveBeenCalledTimes(1);
     expect(logLine).toHaveBeenCalledWith(
-      'Revoked the tokens of jti token-1: disconnected 1 sockets, removed 2 cached verdicts, kept until 2030-01-01T00:10:00.000Z.',
+      `Revoked the tokens of jti ${fingerprint('token-1')}: disconnected 1 sockets, removed 2 cached verdicts, kept until 2030-01-01T00:10:00.000Z.`,
     );
   });
 

@@ -10,6 +10,7 @@ import { TokenLifecycleService } from './lifecycle/token-lifecycle.service.js';
 import { RevocationList } from './revocation/revocation-list.js';
 import { type RevocationRequest, resolveRevocationRequest } from './revocation/revocation-request.js';
 import type { WsPrincipal } from './verification/ws-principal.js';
+import { fingerprint } from './logging/fingerprint.js';
 
 /** Outcome of {@link WsAuthService.revoke}. */
 export interface RevocationResult {
@@ -65,7 +66,8 @@ export class WsAuthService {
       this.lifecycle.disconnectRevoked(socket);
     }
 
-    const target = 'jti' in revocation ? `jti ${revocation.jti}` : `sub ${revocation.sub}`;
+    // Log lines contain no claim value, so the revoked id appears as a fingerprint.
+    const target = 'jti' in revocation ? `jti ${fingerprint(revocation.jti)}` : `sub ${fingerprint(revocation.sub)}`;
     this.logger.log(
       `Revoked the tokens of ${target}: disconnected ${matching.length} sockets, removed ${removedCacheEntries} cached verdicts, kept until ${new Date(keptUntil).toISOString()}.`,
     );

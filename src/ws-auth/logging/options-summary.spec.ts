@@ -12,11 +12,13 @@ describe('describeEffectiveOptions', () => {
     const line = describeEffectiveOptions(resolveWsAuthOptions({ secret: SECRET }));
 
     expect(line).toBe(
-      'WsAuthModule options: algorithms HS256; secret set (redacted); publicKey not set; issuer not checked; ' +
+      'WsAuthModule options: algorithms HS256; secret set (redacted); publicKey not set; jwksUri not set; ' +
+        'introspection not set; remoteTimeoutMs 2000; issuer not checked; ' +
         'audience not checked; clockToleranceSec 0; requireExpiration true; maxTokenBytes 8192; query token off; ' +
         'cache on (maxEntries 10000, maxTtlMs 300000, negativeTtlMs 30000, negativeMaxEntries 1000); ' +
         'breaker (windowMs 10000 in 10 buckets, minimumCalls 5, failureThreshold 0.5, resetTimeoutMs 30000, ' +
-        "halfOpenMaxProbes 1); metrics registry of the module's own; failure summary at most every 60000 ms.",
+        'halfOpenMaxProbes 1, whenOpen use-cache); expiryWarningLeadMs 60000; maxTokenLifetimeMs 86400000; ' +
+        "metrics registry of the module's own; failure summary at most every 60000 ms.",
     );
   });
 
@@ -26,6 +28,21 @@ describe('describeEffectiveOptions', () => {
     expect(line).not.toContain(SECRET);
     expect(line).not.toContain(SECRET.slice(0, 12));
     expect(line).not.toContain(Buffer.from(SECRET).toString('base64').slice(0, 12));
+  });
+
+  it('describes remote verification without the client secret', () => {
+    const line = describeEffectiveOptions(
+      resolveWsAuthOptions({
+        jwksUri: 'http://127.0.0.1:9000/jwks',
+        introspection: { url: 'http://127.0.0.1:9000/introspect', clientId: 'gateway', clientSecret: 'client-secret-value' },
+        remoteTimeoutMs: 1500,
+      }),
+    );
+
+    expect(line).toContain('jwksUri http://127.0.0.1:9000/jwks (maxAgeMs 600000, cooldownMs 30000)');
+    expect(line).toContain('introspection http://127.0.0.1:9000/introspect (clientId "gateway", clientSecret redacted)');
+    expect(line).toContain('remoteTimeoutMs 1500');
+    expect(line).not.toContain('client-secret-value');
   });
 
   it('describes a public key by its type and size', () => {

@@ -14,6 +14,13 @@ export function describeEffectiveOptions(options: ResolvedWsAuthOptions): string
     `algorithms ${options.algorithms.join(', ')}`,
     `secret ${options.secretKey === null ? 'not set' : 'set (redacted)'}`,
     `publicKey ${options.publicKey === null ? 'not set' : describePublicKey(options.publicKey)}`,
+    options.jwks === null
+      ? 'jwksUri not set'
+      : `jwksUri ${options.jwks.uri} (maxAgeMs ${options.jwks.maxAgeMs}, cooldownMs ${options.jwks.cooldownMs})`,
+    options.introspection === null
+      ? 'introspection not set'
+      : `introspection ${options.introspection.url} (clientId ${JSON.stringify(options.introspection.clientId)}, clientSecret redacted)`,
+    `remoteTimeoutMs ${options.remoteTimeoutMs}`,
     `issuer ${describeList(options.issuer)}`,
     `audience ${describeList(options.audience)}`,
     `clockToleranceSec ${options.clockToleranceSec}`,
@@ -26,7 +33,9 @@ export function describeEffectiveOptions(options: ResolvedWsAuthOptions): string
       : 'cache off',
     `breaker (windowMs ${breaker.windowMs} in ${breaker.windowBuckets} buckets, minimumCalls ${breaker.minimumCalls}, ` +
       `failureThreshold ${breaker.failureThreshold}, resetTimeoutMs ${breaker.resetTimeoutMs}, ` +
-      `halfOpenMaxProbes ${breaker.halfOpenMaxProbes})`,
+      `halfOpenMaxProbes ${breaker.halfOpenMaxProbes}, whenOpen ${options.whenBreakerOpen})`,
+    `expiryWarningLeadMs ${options.expiryWarningLeadMs}`,
+    `maxTokenLifetimeMs ${options.maxTokenLifetimeMs}`,
     `metrics registry ${options.metrics.registry === null ? "of the module's own" : 'from metrics.registry'}`,
     `failure summary at most every ${options.logging.failureSummaryIntervalMs} ms`,
   ];

@@ -42,10 +42,12 @@ export class IntrospectionTokenVerifier {
    */
   async verify(token: string): Promise<TokenVerdict> {
     const startedMs = monotonicMs(this.clock);
-    const verdict = await this.breakers.get(INTROSPECTION_BREAKER).execute(() => this.introspect(token));
-
-    this.recorder.recordVerification('introspection', secondsSince(this.clock, startedMs));
-    return verdict;
+    try {
+      return await this.breakers.get(INTROSPECTION_BREAKER).execute(() => this.introspect(token));
+    } finally {
+      // Failed calls are timed too, so that a provider slow enough to time out shows in the latency.
+      this.recorder.recordVerification('introspection', secondsSince(this.clock, startedMs));
+    }
   }
 
   private async introspect(token: string): Promise<TokenVerdict> {

@@ -83,10 +83,13 @@ export class JwtTokenVerifier extends TokenVerifier {
       return verdict;
     }
 
-    const key = await this.jwks.getKey(header);
-    const verdict = key === null ? rejected(WsAuthErrorCode.TOKEN_INVALID) : this.verifyWithKey(token, header.alg, key);
-    this.recorder.recordVerification('jwks', secondsSince(this.clock, startedMs));
-    return verdict;
+    try {
+      const key = await this.jwks.getKey(header);
+      return key === null ? rejected(WsAuthErrorCode.TOKEN_INVALID) : this.verifyWithKey(token, header.alg, key);
+    } finally {
+      // A failed key set fetch is timed too, so that a slow provider shows in the latency.
+      this.recorder.recordVerification('jwks', secondsSince(this.clock, startedMs));
+    }
   }
 
   /** Verifies synchronously with the secret or the public key; local verification needs no I/O. */
