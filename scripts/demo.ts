@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { JwtService } from '@nestjs/jwt';
@@ -77,7 +76,7 @@ async function main(): Promise<void> {
   const secret = String(config.wsAuth.secret);
   const app = await createChatApp(config, { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  const { port } = (app.getHttpServer()).address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const url = `${baseUrl}/chat`;
 

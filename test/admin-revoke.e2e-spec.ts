@@ -103,6 +103,12 @@ describe('POST /auth/revoke (e2e)', () => {
       expect(reply.status).toBe(401);
     });
 
+    it('checks the token before parsing the body', async () => {
+      const reply = await postRevoke(chat.baseUrl, '{bad');
+
+      expect(reply.status).toBe(401);
+    });
+
     it('rejects a revoked admin token', async () => {
       const revokedAdmin = adminToken();
       clock.advance(1_000);
@@ -141,13 +147,24 @@ describe('POST /auth/revoke (e2e)', () => {
   });
 
   it.each([
-    ['invalid JSON', '{"jti":'],
-    ['a JSON string', '"alice"'],
-  ])('rejects %s in the body parser with 400', async (_name, body) => {
+    ['invalid JSON', '{"jti":', 'The body is not valid JSON.'],
+    ['a JSON string', '"alice"', 'The body must be a JSON object { jti } or { sub }.'],
+  ])('rejects %s with 400', async (_name, body, message) => {
     const reply = await postRevoke(chat.baseUrl, body, `Bearer ${adminToken()}`);
 
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(reply.body).toEqual({ statusCode: 400, code: 'BAD_REQUEST', message });
+  });
+
+  it('rejects a body that is not JSON by content type', async () => {
+    const response = await fetch(`${chat.baseUrl}/auth/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken()}`, 'content-type': 'text/plain' },
+      body: 'sub=alice',
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ statusCode: 400, code: 'BAD_REQUEST', message: 'Send the body as Content-Type: application/json.' });
   });
 
   it('revokes a jti and disconnects its socket', async () => {

@@ -6,12 +6,23 @@ import type { RevocationRequest } from '../ws-auth/index.js';
 export const MAX_IDENTIFIER_LENGTH = 256;
 
 /**
- * Returns the revocation of a `POST /auth/revoke` body: `{ jti }`, `{ sub }` or
- * `{ sub, issuedBefore }` with `issuedBefore` in milliseconds since the epoch.
+ * Parses the JSON text of a `POST /auth/revoke` body and returns its revocation: `{ jti }`,
+ * `{ sub }` or `{ sub, issuedBefore }` with `issuedBefore` in milliseconds since the epoch.
  *
  * @throws BadRequestException naming the field that is wrong.
  */
-export function parseRevocationBody(body: unknown): RevocationRequest {
+export function parseRevocationBody(text: unknown): RevocationRequest {
+  if (typeof text !== 'string') {
+    throw badRequest('Send the body as Content-Type: application/json.');
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badRequest('The body is not valid JSON.');
+  }
+
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('The body must be a JSON object { jti } or { sub }.');
   }

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { INestApplication, LoggerService } from '@nestjs/common';
@@ -8,6 +7,8 @@ import { AppModule } from '../../src/app.module.js';
 import type { DemoConfig } from '../../src/config/demo-config.js';
 import type { WsAuthModuleOptions } from '../../src/ws-auth/index.js';
 import { TEST_SECRET } from './tokens.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureChatApp } from '../../src/bootstrap.js';
 
 /** A demo chat application listening on 127.0.0.1 and a free port. */
 export interface RunningChatApp {
@@ -36,10 +37,11 @@ export async function startChatApp(
   };
 
   const moduleRef = await override(Test.createTestingModule({ imports: [AppModule.forRoot(config)] })).compile();
-  const app = moduleRef.createNestApplication({ logger });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger, bodyParser: false });
+  configureChatApp(app);
   await app.listen(0, '127.0.0.1');
 
-  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const address = (app.getHttpServer()).address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
     app,
