@@ -67,7 +67,7 @@ describe('Identity provider outage (e2e)', () => {
     expect(ack.ok).toBe(true);
     await expect(received).resolves.toMatchObject({ from: 'alice', text: 'still here' });
 
-    // The probe answers slowly, so the other handshakes arrive while it is in flight.
+    // The provider responds slowly to the probe, so the other handshakes arrive while it is in flight.
     provider.introspectionBehaviour = { kind: 'delay', delayMs: 150 };
     clock.advance(RESET_TIMEOUT_MS);
     const probes = await Promise.allSettled([

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** How an endpoint answers the next requests. */
+/** Behaviour of an endpoint for the next requests. */
 export type EndpointBehaviour =
   | { kind: 'ok' }
   | { kind: 'status'; status: number }
@@ -15,12 +15,12 @@ export interface IntrospectionRequest {
   authorization: string | undefined;
   contentType: string | undefined;
   form: URLSearchParams;
-  /** True when the client closed the connection before the provider answered. */
+  /** True when the client closed the connection before the provider responded. */
   aborted: boolean;
 }
 
 /**
- * A JWKS and OAuth2 introspection endpoint on 127.0.0.1, scripted per test: answers, errors,
+ * A JWKS and OAuth2 introspection endpoint on 127.0.0.1, scripted per test: responses, errors,
  * delays, hangs and connection resets. It counts every request it receives.
  */
 export class FakeIdentityProvider {

@@ -34,7 +34,7 @@ export function rawToken(header: object, payload: object, signature = ''): strin
   return `${encodeSegment(header)}.${encodeSegment(payload)}.${signature}`;
 }
 
-/** A fresh RSA key pair for RS256 tests. */
+/** Generates a fresh RSA key pair for RS256 tests. */
 export function rsaKeyPair(): { publicKey: KeyObject; privateKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }

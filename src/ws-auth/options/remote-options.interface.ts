@@ -24,5 +24,5 @@ export interface IntrospectionOptions {
   clientSecret: string;
 }
 
-/** What new handshakes get while the breaker of their remote dependency is open. */
+/** Policy for new handshakes while the breaker of their remote dependency is open. */
 export type WhenBreakerOpen = 'use-cache' | 'deny-all';

@@ -15,10 +15,10 @@ export interface ResolvedIntrospectionOptions {
   readonly authorization: string;
 }
 
-/** Longest duration accepted for the remote verification options: one day. */
+/** Maximum duration accepted for the remote verification options: one day. */
 const MAX_DURATION_MS = 86_400_000;
 
-/** Longest remote call timeout accepted: one minute. */
+/** Maximum remote call timeout accepted: one minute. */
 const MAX_REMOTE_TIMEOUT_MS = 60_000;
 
 /** Resolves `jwksUri` and `jwks`, or returns `null` when no JWKS is configured. */

@@ -37,7 +37,7 @@ export async function fetchJson(request: RemoteRequest): Promise<unknown> {
 
     if (response.status !== 200) {
       await response.body?.cancel();
-      throw new AuthUnavailableError(`http_${response.status}`, `The identity provider answered HTTP ${response.status}.`);
+      throw new AuthUnavailableError(`http_${response.status}`, `The identity provider responded with HTTP ${response.status}.`);
     }
 
     const text = await readBodyText(response);
@@ -87,7 +87,7 @@ function toAuthUnavailable(error: unknown, aborted: boolean): AuthUnavailableErr
     return error;
   }
   if (aborted) {
-    return new AuthUnavailableError('timeout', 'The identity provider did not answer in time; the request was aborted.', {
+    return new AuthUnavailableError('timeout', 'The identity provider did not respond in time, so the request was aborted.', {
       cause: error,
     });
   }

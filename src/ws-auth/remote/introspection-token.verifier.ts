@@ -18,7 +18,7 @@ export const INTROSPECTION_BREAKER = 'introspection';
  * Verifies opaque tokens with OAuth2 token introspection (RFC 7662): a form POST of `token`
  * with HTTP Basic client authentication, through the `introspection` circuit breaker.
  *
- * `active: false` is a valid answer and gives `TOKEN_INVALID`. A status other than 200, a body
+ * `active: false` is a valid response and gives `TOKEN_INVALID`. A status other than 200, a body
  * that is not a JSON object, or a missing `active` member is an infrastructure failure.
  */
 @Injectable()

@@ -17,8 +17,8 @@ import { TokenVerifier } from './token-verifier.js';
 
 /**
  * Property of the verify options that carries the key to {@link readVerificationKey}. The key
- * travels this way, rather than as `publicKey`, because `JwtService` deletes `publicKey` from its
- * copy of the options, which turns that copy into a slow dictionary object: an HS256 check then
+ * travels this way rather than as `publicKey`, because `JwtService` deletes `publicKey` from its
+ * copy of the options, which turns that copy into a slow dictionary object. An HS256 check then
  * costs about 8.7 µs instead of 6.1 µs (measured on a 2-core x86_64 machine with Node 20.20).
  */
 export const VERIFICATION_KEY = Symbol('ws-auth verification key');
