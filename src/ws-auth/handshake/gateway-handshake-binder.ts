@@ -26,6 +26,9 @@ const serverByGateway = new WeakMap<object, Server | Namespace>();
 /**
  * Protects the handshake of every gateway that applies `WsAuthGuard`, on the class or on any
  * handler: its namespace gets the handshake middleware before any client can connect.
+ *
+ * NOTE: Socket.IO's connection state recovery with `skipMiddlewares: true` restores a socket
+ * without running namespace middlewares, so such a socket skips this check; it is not tested.
  */
 @Injectable()
 export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleDestroy {
