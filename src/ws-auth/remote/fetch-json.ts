@@ -20,9 +20,10 @@ export interface RemoteRequest {
  * `timeout` (the request was aborted through its `AbortSignal`), `connection_refused`,
  * `connection_reset`, `network_error`, `http_<status>` for any status but 200, `invalid_body`
  * for a body that is not JSON, and `body_too_large` past {@link MAX_RESPONSE_BYTES}.
+ *
+ * NOTE: Node's fetch sets no limit on connections per origin, so a storm of distinct tokens
+ * reaches the identity provider as a burst of new connections; only the breaker bounds it.
  */
-// NOTE: Node's fetch sets no limit on connections per origin, so a storm of distinct tokens
-// reaches the identity provider as a burst of new connections; only the breaker bounds it.
 export async function fetchJson(request: RemoteRequest): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), request.timeoutMs);
