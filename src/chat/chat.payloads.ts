@@ -3,7 +3,7 @@ import { WsAuthErrorCode, WsAuthException } from '../ws-auth/index.js';
 /** Room names: 1 to 64 characters, lower-case letters, digits, `-` and `_`, starting with a letter or digit. */
 export const ROOM_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-/** Longest chat message accepted, in UTF-8 bytes (4 KiB). */
+/** Maximum size of a chat message, in UTF-8 bytes (4 KiB). */
 export const MAX_TEXT_BYTES = 4096;
 
 /** Payload of `chat:join` and `chat:leave`. */

@@ -28,7 +28,7 @@ export class FakeIdentityProvider {
   jwksBehaviour: EndpointBehaviour = { kind: 'ok' };
   jwksRequests = 0;
 
-  /** Answers introspection for a token; the default treats every token as inactive. */
+  /** Returns the introspection response for a token. The default reports every token as inactive. */
   introspect: (token: string) => Record<string, unknown> = () => ({ active: false });
   introspectionBehaviour: EndpointBehaviour = { kind: 'ok' };
   /** Behaviours used one per request before `introspectionBehaviour`, for flapping scripts. */

@@ -84,9 +84,9 @@ export function sharedStoreKey(token: string): string {
  *
  * Entries are keyed by the raw token string, not by a digest. The token already lives in this
  * process's memory, its length is bounded by the module's maximum token size (8 KiB by default),
- * and hashing it would cost far more than the lookup. In a Node 20 micro-benchmark on an AMD EPYC
- * server (a `Map` of 1,000 tokens of 300 bytes, 10 million lookups), a lookup took 30-45 ns and a
- * SHA-256 hex digest of one token 0.8-0.9 µs, 20 to 30 times as long.
+ * and hashing it would cost far more than the lookup. A Node 20 micro-benchmark on an AMD EPYC
+ * server used a `Map` of 1,000 tokens of 300 bytes and 10 million lookups. A lookup took 30-45 ns,
+ * and a SHA-256 hex digest of one token took 0.8-0.9 µs, 20 to 30 times as long.
  * A store shared between processes must use {@link sharedStoreKey} instead.
  *
  * Expiry is checked against the injected {@link Clock} on each read, and no timer is started:

@@ -21,8 +21,9 @@ export interface RemoteRequest {
  * `connection_reset`, `network_error`, `http_<status>` for any status but 200, `invalid_body`
  * for a body that is not JSON, and `body_too_large` past {@link MAX_RESPONSE_BYTES}.
  *
- * NOTE: Node's fetch sets no limit on connections per origin, so a storm of distinct tokens
- * reaches the identity provider as a burst of new connections; only the breaker bounds it.
+ * NOTE: Node's fetch sets no limit on connections per origin. A storm of distinct tokens
+ * therefore reaches the identity provider as a burst of new connections, bounded only by the
+ * breaker.
  */
 export async function fetchJson(request: RemoteRequest): Promise<unknown> {
   const controller = new AbortController();
