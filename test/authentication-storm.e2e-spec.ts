@@ -1,10 +1,13 @@
+import { jest } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
 
 import { CircuitBreakerService, TokenCacheService, WsAuthErrorCode } from '../src/ws-auth/index.js';
 import { FakeIdentityProvider } from './support/fake-identity-provider.js';
+import { createGate } from './support/gate.js';
 import { startProbeApp, type RunningProbeApp } from './support/probe-app.js';
 import { type ConnectErrorEvent, openClient } from './support/socket-client.js';
 import { seconds } from './support/tokens.js';
+import { waitUntil } from './support/wait.js';
 
 /** Outcome of one handshake: the principal's `sub` as the server saw it, or the error code. */
 type HandshakeOutcome = { connected: true; socket: Socket } | { connected: false; code: string };
@@ -38,6 +41,8 @@ describe('Authentication storm (e2e)', () => {
     provider.introspectionBehaviour = { kind: 'delay', delayMs: 200 };
     probe = await startProbeApp({
       introspection: { url: provider.introspectionUrl, clientId: 'chat', clientSecret: 'chat-secret' },
+      // Long enough that a held response is released by the test, never cut by the timeout.
+      remoteTimeoutMs: 10_000,
     });
     url = `${probe.baseUrl}/probe`;
   });
@@ -60,9 +65,17 @@ describe('Authentication storm (e2e)', () => {
   });
 
   it('shares one failure among 100 handshakes and retries on the next', async () => {
-    provider.introspectionScript = [{ kind: 'delay', delayMs: 200, status: 503 }];
+    // The 503 is held until all 100 handshakes have reached the cache, so that every one of them
+    // joins the single request however slowly the clients connect.
+    const failure = createGate();
+    provider.introspectionScript = [{ kind: 'held', release: failure.opened, status: 503 }];
+    const verify = jest.spyOn(probe.app.get(TokenCacheService), 'verify');
 
-    const outcomes = await storm(Array.from({ length: 100 }, () => 'shared-token'));
+    const stormed = storm(Array.from({ length: 100 }, () => 'shared-token'));
+    await waitUntil(() => verify.mock.calls.length === 100, '100 handshakes reach the cache', 30_000);
+    failure.open();
+    const outcomes = await stormed;
+    verify.mockRestore();
 
     expect(provider.introspectionRequests).toHaveLength(1);
     expect(outcomes.map((outcome) => (outcome.connected ? 'connected' : outcome.code))).toEqual(

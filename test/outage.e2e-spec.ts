@@ -4,6 +4,7 @@ import type { ChatMessageEvent } from '../src/chat/chat.gateway.js';
 import { AuthFailureLog, CircuitBreakerService, WS_AUTH_CLOCK, WsAuthErrorCode } from '../src/ws-auth/index.js';
 import { startChatApp, type RunningChatApp } from './support/chat-app.js';
 import { FakeIdentityProvider } from './support/fake-identity-provider.js';
+import { createGate } from './support/gate.js';
 import { CapturingLogger } from './support/log-capture.js';
 import { connect, emitWithAck, expectRejectedHandshake, nextEvent } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
@@ -23,7 +24,8 @@ describe('Identity provider outage (e2e)', () => {
     chat = await startChatApp(
       {
         introspection: { url: provider.introspectionUrl, clientId: 'chat', clientSecret: 'chat-secret' },
-        remoteTimeoutMs: 200,
+        // Long enough that a held probe is released by the test, never cut by the timeout.
+        remoteTimeoutMs: 10_000,
         breaker: { resetTimeoutMs: RESET_TIMEOUT_MS, whenOpen },
       },
       (builder) => builder.overrideProvider(WS_AUTH_CLOCK).useValue(clock),
@@ -67,14 +69,23 @@ describe('Identity provider outage (e2e)', () => {
     expect(ack.ok).toBe(true);
     await expect(received).resolves.toMatchObject({ from: 'alice', text: 'still here' });
 
-    // The provider responds slowly to the probe, so the other handshakes arrive while it is in flight.
-    provider.introspectionBehaviour = { kind: 'delay', delayMs: 150 };
+    // The provider holds its answer to the probe until the other two handshakes were refused,
+    // so they arrive while the probe is in flight however slow the machine is.
+    const probeAnswer = createGate();
+    provider.introspectionBehaviour = { kind: 'held', release: probeAnswer.opened };
     clock.advance(RESET_TIMEOUT_MS);
-    const probes = await Promise.allSettled([
-      connect(chat.chatUrl, { token: 'dave-token' }),
-      connect(chat.chatUrl, { token: 'erin-token' }),
-      connect(chat.chatUrl, { token: 'frank-token' }),
-    ]);
+    let refused = 0;
+    const probes = await Promise.allSettled(
+      ['dave-token', 'erin-token', 'frank-token'].map((token) =>
+        connect(chat.chatUrl, { token }).catch((error: unknown) => {
+          refused += 1;
+          if (refused === 2) {
+            probeAnswer.open();
+          }
+          throw error;
+        }),
+      ),
+    );
     probes.forEach((result) => result.status === 'fulfilled' && sockets.push(result.value));
 
     expect(provider.introspectionRequests.length).toBe(requestsWhileOpen + 1);

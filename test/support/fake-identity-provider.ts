@@ -8,7 +8,9 @@ export type EndpointBehaviour =
   | { kind: 'not-json' }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'delay'; delayMs: number; status?: number };
+  | { kind: 'delay'; delayMs: number; status?: number }
+  /** Holds the response until `release` settles, so that a test decides when the response is sent. */
+  | { kind: 'held'; release: Promise<void>; status?: number };
 
 /** An introspection request as the provider received it. */
 export interface IntrospectionRequest {
@@ -128,6 +130,11 @@ export class FakeIdentityProvider {
           }
         }, behaviour.delayMs);
         this.timers.add(timer);
+        return;
+      }
+      case 'held': {
+        const reply: EndpointBehaviour = behaviour.status === undefined ? { kind: 'ok' } : { kind: 'status', status: behaviour.status };
+        void behaviour.release.finally(() => !response.destroyed && this.respond(response, reply, body));
         return;
       }
     }
