@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 import type { Socket } from 'socket.io-client';
 
 import {
@@ -53,25 +51,26 @@ describe('Token revocation (e2e)', () => {
     await chat.close();
   });
 
-  it('disconnects the socket of a revoked jti within 100 ms', async () => {
+  // The server disconnects before `revoke` returns, which bounds the delay by the call itself
+  // rather than by a timer; the client then learns of it one network hop later.
+  it('disconnects a revoked jti before returning', async () => {
     const revoked = await open('alice', 'jti-a1');
     const sameUser = await open('alice', 'jti-a2');
     const other = await open('bob', 'jti-b1');
     const revokedEvent = nextEvent<AuthRevokedEvent>(revoked, 'auth:revoked');
     const disconnected = nextEvent<string>(revoked, 'disconnect');
+    expect(chat.scheduler.size).toBe(3);
 
-    const startedAt = performance.now();
     const result = wsAuth.revoke({ jti: 'jti-a1' });
-    const reason = await disconnected;
-    const elapsedMs = performance.now() - startedAt;
 
+    expect(chat.scheduler.size).toBe(2);
     expect(result.disconnectedSockets).toBe(1);
+    const reason = await disconnected;
     await expect(revokedEvent).resolves.toEqual({
       code: WsAuthErrorCode.TOKEN_REVOKED,
       message: 'Authentication token has been revoked.',
     });
     expect(reason).toBe('io server disconnect');
-    expect(elapsedMs).toBeLessThan(100);
     await stillServed(sameUser);
     await stillServed(other);
   });
