@@ -18,22 +18,29 @@ interface FakeWrapper {
   instance: unknown;
 }
 
+/** Options of a Socket.IO server, as the binder reads them. */
+interface FakeServerOptions {
+  connectionStateRecovery?: { skipMiddlewares?: unknown };
+}
+
 interface FakeNamespace {
   use: jest.Mock<(middleware: SocketMiddleware) => void>;
   on: jest.Mock<(event: string, listener: (...args: never[]) => void) => void>;
+  server: { _opts: FakeServerOptions };
 }
 
-interface FakeRootServer extends FakeNamespace {
+interface FakeRootServer extends Omit<FakeNamespace, 'server'> {
   of: jest.Mock<(name: string) => FakeNamespace>;
   sockets: FakeNamespace;
+  _opts: FakeServerOptions;
 }
 
-function fakeNamespace(): FakeNamespace {
-  return { use: jest.fn(), on: jest.fn() };
+function fakeNamespace(options: FakeServerOptions = {}): FakeNamespace {
+  return { use: jest.fn(), on: jest.fn(), server: { _opts: options } };
 }
 
-function fakeRootServer(): FakeRootServer {
-  return { use: jest.fn(), on: jest.fn(), of: jest.fn(fakeNamespace), sockets: fakeNamespace() };
+function fakeRootServer(options: FakeServerOptions = {}): FakeRootServer {
+  return { use: jest.fn(), on: jest.fn(), of: jest.fn(() => fakeNamespace(options)), sockets: fakeNamespace(options), _opts: options };
 }
 
 /** Creates a binder over the given providers, as Nest does before any provider instance exists. */
@@ -60,7 +67,7 @@ function setup(...metatypes: unknown[]) {
 }
 
 /** Assigns the server the way Nest's `WebSocketsController` does. */
-function assignServer(instance: object, server: FakeNamespace | null | undefined): void {
+function assignServer(instance: object, server: FakeNamespace | FakeRootServer | null | undefined): void {
   Reflect.set(instance, WS_AUTH_SERVER_PROPERTY, server);
 }
 
@@ -214,6 +221,37 @@ describe('GatewayHandshakeBinder', () => {
 
     it('skips a gateway without an instance', () => {
       const { binder } = setup(classGuardedGateway());
+
+      expect(() => binder.onApplicationBootstrap()).not.toThrow();
+    });
+
+    it.each([
+      ['a namespace', (options: FakeServerOptions) => fakeNamespace(options)],
+      ['a root server', (options: FakeServerOptions) => fakeRootServer(options)],
+    ])('rejects recovery that skips middlewares on %s', (_kind, server) => {
+      const { binder, instantiate } = setup(classGuardedGateway());
+      assignServer(instantiate(0), server({ connectionStateRecovery: { skipMiddlewares: true } }));
+
+      const error = thrownBy(() => binder.onApplicationBootstrap());
+
+      expect(error.message).toContain('WsAuthGuard is applied to ClassGuardedGateway');
+      expect(error.message).toContain('Set connectionStateRecovery.skipMiddlewares to false');
+      expect(error.message).toContain('received true.');
+    });
+
+    it.each([
+      [{ connectionStateRecovery: {} }, 'received undefined.'],
+      [{ connectionStateRecovery: { skipMiddlewares: 0 } }, 'received 0.'],
+    ])('accepts only false for skipMiddlewares: %j', (options, received) => {
+      const { binder, instantiate } = setup(classGuardedGateway());
+      assignServer(instantiate(0), fakeNamespace(options));
+
+      expect(thrownBy(() => binder.onApplicationBootstrap()).message).toContain(received);
+    });
+
+    it('accepts recovery that runs middlewares', () => {
+      const { binder, instantiate } = setup(classGuardedGateway());
+      assignServer(instantiate(0), fakeNamespace({ connectionStateRecovery: { skipMiddlewares: false } }));
 
       expect(() => binder.onApplicationBootstrap()).not.toThrow();
     });

@@ -27,8 +27,9 @@ const serverByGateway = new WeakMap<object, Server | Namespace>();
  * Protects the handshake of every gateway that applies `WsAuthGuard`, on the class or on any
  * handler: its namespace gets the handshake middleware before any client can connect.
  *
- * NOTE: Socket.IO's connection state recovery with `skipMiddlewares: true` restores a socket
- * without running namespace middlewares, so such a socket skips this check; it is not tested.
+ * Socket.IO's connection state recovery restores a socket, with its `socket.data`, without
+ * running namespace middlewares unless `skipMiddlewares` is false. The start fails for such a
+ * server, so that a recovered socket is authenticated like a new one.
  */
 @Injectable()
 export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleDestroy {
@@ -59,14 +60,31 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
     }
   }
 
-  /** Fails the start when a guarded gateway was connected without its handshake protected. */
+  /**
+   * Fails the start when a guarded gateway was connected without its handshake protected, or
+   * when its server would let recovered sockets skip the handshake middleware.
+   */
   onApplicationBootstrap(): void {
     for (const gateway of this.guardedGateways) {
       const instance = gateway.instance();
-      if (typeof instance === 'object' && instance !== null && !this.protectedGateways.has(instance)) {
+      if (typeof instance !== 'object' || instance === null) {
+        continue;
+      }
+
+      if (!this.protectedGateways.has(instance)) {
         throw new Error(
           `WsAuthGuard is applied to ${gateway.metatype.name}, but its handshake could not be protected: ` +
             'Nest did not assign it a Socket.IO server. Use @nestjs/platform-socket.io as the WebSocket adapter.',
+        );
+      }
+
+      const skipMiddlewares = recoverySkipsMiddlewares(serverByGateway.get(instance));
+      if (skipMiddlewares !== false) {
+        throw new Error(
+          `WsAuthGuard is applied to ${gateway.metatype.name}, whose Socket.IO server enables connectionStateRecovery ` +
+            'with skipMiddlewares, so a recovered socket would connect without its token being checked. ' +
+            'Set connectionStateRecovery.skipMiddlewares to false in the gateway options (Socket.IO defaults it to true); ' +
+            `received ${String(skipMiddlewares)}.`,
         );
       }
     }
@@ -98,6 +116,23 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
     }
     this.protectedGateways.add(gatewayInstance);
   }
+}
+
+/**
+ * Returns the `skipMiddlewares` setting of the server's connection state recovery, or `false`
+ * when recovery is off.
+ */
+function recoverySkipsMiddlewares(server: Server | Namespace | undefined): unknown {
+  if (server === undefined) {
+    return false;
+  }
+
+  const root = isRootServer(server) ? server : server.server;
+  const recovery: unknown = root._opts.connectionStateRecovery;
+  if (typeof recovery !== 'object' || recovery === null) {
+    return false;
+  }
+  return (recovery as { skipMiddlewares?: unknown }).skipMiddlewares;
 }
 
 function isRootServer(server: Server | Namespace): server is Server {
