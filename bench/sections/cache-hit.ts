@@ -79,7 +79,7 @@ function compare(ours: MicroCase, oursSamples: number[], raw: MicroCase, rawSamp
 }
 
 function hitCases(tokens: readonly string[], cache: TokenCacheService, raw: Map<string, RawEntry>): MicroCase[] {
-  const oursName = 'nestjs-ws-auth: TokenCacheService.peek + evaluateVerdictAt';
+  const oursName = 'nestjs-ws-auth: TokenCacheService.peek + evaluateVerdictAt, one clock read';
   const rawName = 'raw Map.get + exp check';
   const mask = TOKEN_COUNT - 1;
 
@@ -89,8 +89,9 @@ function hitCases(tokens: readonly string[], cache: TokenCacheService, raw: Map<
       batch: (iterations) => {
         let accepted = 0;
         for (let i = 0; i < iterations; i += 1) {
-          const verdict = cache.peek(tokens[i & mask]!);
-          if (verdict !== undefined && evaluateVerdictAt(verdict, Date.now(), 0).ok) {
+          const nowMs = Date.now();
+          const verdict = cache.peek(tokens[i & mask]!, nowMs);
+          if (verdict !== undefined && evaluateVerdictAt(verdict, nowMs, 0).ok) {
             accepted += 1;
           }
         }

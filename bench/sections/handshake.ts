@@ -34,8 +34,10 @@ interface HandshakeVariant {
 /**
  * Compares the server's CPU time per connection (handshake, `connect`, disconnect) between the
  * same Nest gateway without authentication, with this module's handshake authentication on a
- * cache miss and on a hit, and with an `io.use` middleware that calls `@nestjs/jwt`. A Socket.IO
- * server without Nest is measured too, to show what Nest itself adds.
+ * cache miss and on a hit, and with an `io.use` middleware that calls `@nestjs/jwt`. Two more
+ * middlewares show the floor under the module's miss: one that only calls `next()`, and one that
+ * verifies each new token with jsonwebtoken and a prepared `KeyObject`. A Socket.IO server
+ * without Nest is measured too, to show what Nest itself adds.
  */
 export async function benchHandshake(settings: BenchSettings): Promise<Figure[]> {
   settings.log('handshake');
@@ -62,6 +64,12 @@ export async function benchHandshake(settings: BenchSettings): Promise<Figure[]>
         maxRatio: TARGET_HIT,
       },
       { name: 'io.use middleware with @nestjs/jwt, string secret', url: nest(BENCH_NAMESPACES.ioUseJwt), tokens: sameToken },
+      { name: 'io.use middleware that only calls next()', url: nest(BENCH_NAMESPACES.ioUsePassThrough), tokens: sameToken },
+      {
+        name: 'io.use middleware with jsonwebtoken and a KeyObject (a new token per connection)',
+        url: nest(BENCH_NAMESPACES.ioUseKeyObject),
+        tokens: (round) => distinctTokens(`key-object-${round}`, CONNECTIONS),
+      },
       {
         name: 'Socket.IO without Nest, no authentication',
         url: `http://127.0.0.1:${socketIoPort}${BENCH_NAMESPACES.bare}`,

@@ -7,6 +7,8 @@ import {
   BareGateway,
   GuardedChatGateway,
   IoUseJwtGateway,
+  IoUseKeyObjectGateway,
+  IoUsePassThroughGateway,
   UnguardedChatGateway,
   WsAuthGuardedGateway,
 } from './bench-gateways.js';
@@ -34,7 +36,15 @@ export class BenchAppModule {
           verifyOptions: { algorithms: ['HS256'], issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE },
         }),
       ],
-      providers: [BareGateway, WsAuthGuardedGateway, IoUseJwtGateway, GuardedChatGateway, UnguardedChatGateway],
+      providers: [
+        BareGateway,
+        WsAuthGuardedGateway,
+        IoUseJwtGateway,
+        IoUsePassThroughGateway,
+        IoUseKeyObjectGateway,
+        GuardedChatGateway,
+        UnguardedChatGateway,
+      ],
     };
   }
 }

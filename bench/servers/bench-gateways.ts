@@ -1,11 +1,15 @@
+import { createSecretKey } from 'node:crypto';
+
 import { Inject, UseGuards } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { JwtService } from '@nestjs/jwt';
 import { type OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import jsonwebtoken from 'jsonwebtoken';
 import type { Namespace } from 'socket.io';
 
 import { ChatGateway } from '../../src/chat/chat.gateway.js';
 import { WsAuthGuard } from '../../src/ws-auth/index.js';
+import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_SECRET } from '../fixtures.js';
 
 /** Namespaces of the benchmark server, one per variant. */
 export const BENCH_NAMESPACES = {
@@ -15,6 +19,10 @@ export const BENCH_NAMESPACES = {
   wsAuth: '/ws-auth',
   /** A gateway that authenticates in its own `io.use` middleware with `@nestjs/jwt`. */
   ioUseJwt: '/io-use-jwt',
+  /** A gateway with an `io.use` middleware that lets every handshake through unchecked. */
+  ioUsePassThrough: '/io-use-pass-through',
+  /** A gateway that verifies in its own `io.use` middleware with jsonwebtoken and a `KeyObject`. */
+  ioUseKeyObject: '/io-use-key-object',
   /** The demo chat gateway, guarded by `WsAuthGuard` as in the demo. */
   chatGuarded: '/chat-guarded',
   /** The demo chat gateway whose message handlers run without `WsAuthGuard`. */
@@ -46,6 +54,40 @@ export class IoUseJwtGateway implements OnGatewayInit<Namespace> {
       const token: unknown = socket.handshake.auth.token;
       try {
         (socket.data as { user?: unknown }).user = this.jwt.verify(typeof token === 'string' ? token : '');
+        next();
+      } catch {
+        next(new Error('unauthorized'));
+      }
+    });
+  }
+}
+
+/**
+ * Gateway with a middleware that does nothing but call `next()`: what Socket.IO's middleware path
+ * costs a handshake, before any verification.
+ */
+@WebSocketGateway({ namespace: BENCH_NAMESPACES.ioUsePassThrough })
+export class IoUsePassThroughGateway implements OnGatewayInit<Namespace> {
+  afterInit(namespace: Namespace): void {
+    namespace.use((_socket, next) => next());
+  }
+}
+
+/**
+ * Gateway whose middleware verifies the token with jsonwebtoken, the library under
+ * `@nestjs/jwt`, and a `KeyObject` prepared once, with the same checks as the module: an estimate
+ * of the floor for any middleware that verifies with that library.
+ */
+@WebSocketGateway({ namespace: BENCH_NAMESPACES.ioUseKeyObject })
+export class IoUseKeyObjectGateway implements OnGatewayInit<Namespace> {
+  private readonly key = createSecretKey(Buffer.from(BENCH_SECRET, 'utf8'));
+
+  afterInit(namespace: Namespace): void {
+    const checks = { algorithms: ['HS256' as const], issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE };
+    namespace.use((socket, next) => {
+      const token: unknown = socket.handshake.auth.token;
+      try {
+        (socket.data as { user?: unknown }).user = jsonwebtoken.verify(typeof token === 'string' ? token : '', this.key, checks);
         next();
       } catch {
         next(new Error('unauthorized'));

@@ -15,6 +15,7 @@ import { resolveTokenCacheOptions, TOKEN_CACHE_OPTIONS, type TokenCacheOptions }
 import type { TokenCacheSelector } from './token-cache.selector.js';
 import { TokenCacheService } from './token-cache.service.js';
 import { InMemoryTokenCacheStore, TOKEN_CACHE_STORE } from './token-cache.store.js';
+import { thrownBy } from '../../../test/support/thrown-by.js';
 
 /** 2025-01-01T00:00:00Z, a realistic clock reading. */
 const T0 = Date.UTC(2025, 0, 1);
@@ -306,6 +307,29 @@ describe('TokenCacheService', () => {
       expect(context.cache.peek('token')).toBeUndefined();
       expect(context.cache.stats().inFlight).toBe(0);
     });
+
+    it('peeks at the time given', async () => {
+      const context = setup({ maxTtlMs: 1_000 });
+      await context.cache.verify('token', fakeVerifier(() => accepted()).verify);
+
+      expect(context.cache.peek('token', T0 + 999)).toEqual(accepted());
+      expect(context.cache.peek('token', T0 + 1_000)).toBeUndefined();
+      expect(context.clock.t).toBe(T0);
+    });
+
+    it.each([Number.NaN, Number.POSITIVE_INFINITY, '1000' as unknown as number])(
+      'rejects %p as the peek time',
+      async (nowMs) => {
+        const context = setup();
+        await context.cache.verify('token', fakeVerifier(() => accepted()).verify);
+
+        const error = thrownBy(() => context.cache.peek('token', nowMs));
+
+        expect(error).toBeInstanceOf(TypeError);
+        expect(error.message).toContain('peek() takes nowMs as a finite number');
+        expect(context.cache.peek('token')).toEqual(accepted());
+      },
+    );
   });
 
   describe('disabled', () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { WS_AUTH_CLOCK, type Clock } from '../clock/clock.js';
 import { WsAuthErrorCode } from '../errors/ws-auth-error-code.js';
+import { describeReceived } from '../options/option-checks.js';
 import type { TokenVerdict } from '../verification/token-verdict.js';
 import {
   resolveTokenCacheOptions,
@@ -108,13 +109,22 @@ export class TokenCacheService {
   /**
    * Returns the cached verdict of `token` without verifying it, for example while a circuit
    * breaker is open. A hit is counted, a miss is not.
+   *
+   * @param nowMs time of the lookup in milliseconds since the epoch; the module's clock by
+   *   default. A caller that reads the clock to evaluate the verdict passes that reading, so the
+   *   lookup and the evaluation agree on the time and the clock is read once.
+   * @throws TypeError when `nowMs` is not a finite number.
    */
-  peek(token: string): TokenVerdict | undefined {
+  peek(token: string, nowMs: number = this.clock.now()): TokenVerdict | undefined {
     if (!this.options.enabled) {
       return undefined;
     }
 
-    const cached = this.store.get(token);
+    if (!Number.isFinite(nowMs)) {
+      throw new TypeError(`peek() takes nowMs as a finite number of milliseconds since the epoch; received ${describeReceived(nowMs)}.`);
+    }
+
+    const cached = this.store.get(token, nowMs);
     if (cached === undefined) {
       return undefined;
     }

@@ -45,15 +45,15 @@ function countTimersStarted(action: () => void): number {
 
 describe('InMemoryTokenCacheStore', () => {
   it('returns what was stored', () => {
-    const { store } = setup();
+    const { clock, store } = setup();
     const verdict = accepted();
 
     store.set('token-a', verdict, T0 + 1_000);
     store.set('token-b', invalid, T0 + 1_000);
 
-    expect(store.get('token-a')).toBe(verdict);
-    expect(store.get('token-b')).toBe(invalid);
-    expect(store.get('token-c')).toBeUndefined();
+    expect(store.get('token-a', clock.t)).toBe(verdict);
+    expect(store.get('token-b', clock.t)).toBe(invalid);
+    expect(store.get('token-c', clock.t)).toBeUndefined();
   });
 
   it('serves until expiresAtMs exclusive', () => {
@@ -61,10 +61,10 @@ describe('InMemoryTokenCacheStore', () => {
     store.set('token', accepted(), T0 + 1_000);
 
     clock.t = T0 + 999;
-    expect(store.get('token')).toBeDefined();
+    expect(store.get('token', clock.t)).toBeDefined();
 
     clock.t = T0 + 1_000;
-    expect(store.get('token')).toBeUndefined();
+    expect(store.get('token', clock.t)).toBeUndefined();
   });
 
   it('stops before expiresAtMs with a fractional clock', () => {
@@ -73,18 +73,18 @@ describe('InMemoryTokenCacheStore', () => {
     store.set('token', accepted(), T0 + 1_000.25);
 
     clock.t = T0 + 999.25;
-    expect(store.get('token')).toBeDefined();
+    expect(store.get('token', clock.t)).toBeDefined();
 
     clock.t = T0 + 1_000.25;
-    expect(store.get('token')).toBeUndefined();
+    expect(store.get('token', clock.t)).toBeUndefined();
   });
 
   it('skips an entry expiring within 1 ms', () => {
-    const { store } = setup();
+    const { clock, store } = setup();
 
     store.set('token', accepted(), T0 + 1);
 
-    expect(store.get('token')).toBeUndefined();
+    expect(store.get('token', clock.t)).toBeUndefined();
   });
 
   it('skips a past or non-finite expiry', () => {
@@ -97,32 +97,52 @@ describe('InMemoryTokenCacheStore', () => {
     expect(store.stats().entries).toBe(0);
   });
 
-  it('skips an entry written at clock zero', () => {
+  it('serves an entry written at clock zero', () => {
     const { clock, store } = setup();
     clock.t = 0;
 
     store.set('token', accepted(), 1_000);
 
-    expect(store.get('token')).toBeUndefined();
+    expect(store.get('token', 999)).toBeDefined();
+    expect(store.get('token', 1_000)).toBeUndefined();
+  });
+
+  it('checks expiry at the time of the lookup', () => {
+    const { clock, store } = setup();
+    store.set('token', accepted(), T0 + 1_000);
+
+    expect(store.get('token', T0 + 999)).toBeDefined();
+    expect(store.get('token', T0 + 1_000)).toBeUndefined();
+    expect(clock.t).toBe(T0);
+  });
+
+  it('removes an entry found expired', () => {
+    const { clock, store } = setup();
+    store.set('token', accepted(), T0 + 1_000);
+
+    store.get('token', T0 + 1_000);
+
+    expect(store.get('token', clock.t)).toBeUndefined();
+    expect(store.stats().entries).toBe(0);
   });
 
   it('keeps one entry per token', () => {
-    const { store } = setup();
+    const { clock, store } = setup();
 
     store.set('token', accepted(), T0 + 1_000);
     store.set('token', invalid, T0 + 1_000);
 
-    expect(store.get('token')).toBe(invalid);
+    expect(store.get('token', clock.t)).toBe(invalid);
     expect(store.stats()).toEqual({ entries: 0, negativeEntries: 1, evictions: 0 });
   });
 
   it('removes the old entry when a replacement is not stored', () => {
-    const { store } = setup();
+    const { clock, store } = setup();
     store.set('token', accepted(), T0 + 1_000);
 
     store.set('token', accepted(), T0);
 
-    expect(store.get('token')).toBeUndefined();
+    expect(store.get('token', clock.t)).toBeUndefined();
   });
 
   it('deletes one token from either space', () => {
@@ -137,17 +157,17 @@ describe('InMemoryTokenCacheStore', () => {
   });
 
   it('deletes matching principals only', () => {
-    const { store } = setup();
+    const { clock, store } = setup();
     store.set('alice-1', accepted({ sub: 'alice', jti: 'a1' }), T0 + 1_000);
     store.set('alice-2', accepted({ sub: 'alice', jti: 'a2' }), T0 + 1_000);
     store.set('bob-1', accepted({ sub: 'bob', jti: 'b1' }), T0 + 1_000);
     store.set('garbage', invalid, T0 + 1_000);
 
     expect(store.deleteMatching({ sub: 'alice' })).toBe(2);
-    expect(store.get('alice-1')).toBeUndefined();
-    expect(store.get('alice-2')).toBeUndefined();
-    expect(store.get('bob-1')).toBeDefined();
-    expect(store.get('garbage')).toBe(invalid);
+    expect(store.get('alice-1', clock.t)).toBeUndefined();
+    expect(store.get('alice-2', clock.t)).toBeUndefined();
+    expect(store.get('bob-1', clock.t)).toBeDefined();
+    expect(store.get('garbage', clock.t)).toBe(invalid);
   });
 
   it('clears both spaces', () => {
@@ -171,16 +191,16 @@ describe('InMemoryTokenCacheStore', () => {
   });
 
   it('evicts the least recently used entry', () => {
-    const { store } = setup({ maxEntries: 2 });
+    const { clock, store } = setup({ maxEntries: 2 });
     store.set('token-a', accepted(), T0 + 1_000);
     store.set('token-b', accepted(), T0 + 1_000);
-    store.get('token-a');
+    store.get('token-a', clock.t);
 
     store.set('token-c', accepted(), T0 + 1_000);
 
-    expect(store.get('token-a')).toBeDefined();
-    expect(store.get('token-b')).toBeUndefined();
-    expect(store.get('token-c')).toBeDefined();
+    expect(store.get('token-a', clock.t)).toBeDefined();
+    expect(store.get('token-b', clock.t)).toBeUndefined();
+    expect(store.get('token-c', clock.t)).toBeDefined();
     expect(store.stats().evictions).toBe(1);
   });
 
@@ -200,9 +220,9 @@ describe('InMemoryTokenCacheStore', () => {
 
     const started = countTimersStarted(() => {
       store.set('token', accepted(), T0 + 1_000);
-      store.get('token');
+      store.get('token', clock.t);
       clock.t = T0 + 2_000;
-      store.get('token');
+      store.get('token', clock.t);
       store.stats();
     });
 

@@ -38,9 +38,12 @@ export interface TokenCacheStoreStats {
 export interface TokenCacheStore {
   /**
    * Returns the verdict stored for `token`, or `undefined` when there is none or its entry has
-   * expired. Counts as a use for least-recently-used eviction.
+   * expired at `nowMs`. Counts as a use for least-recently-used eviction.
+   *
+   * @param nowMs time of the lookup in milliseconds since the epoch, read from the module's
+   *   clock by the caller, so that a lookup and the evaluation of its verdict share one reading.
    */
-  get(token: string): TokenVerdict | undefined;
+  get(token: string, nowMs: number): TokenVerdict | undefined;
 
   /**
    * Stores `verdict` for `token`, replacing any entry of the token, until `expiresAtMs`
@@ -89,13 +92,15 @@ export function sharedStoreKey(token: string): string {
  * and a SHA-256 hex digest of one token took 0.8-0.9 µs, 20 to 30 times as long.
  * A store shared between processes must use {@link sharedStoreKey} instead.
  *
- * Expiry is checked against the injected {@link Clock} on each read, and no timer is started:
- * expired entries are removed when read, evicted, or counted by {@link stats}.
+ * Each entry carries its own expiry, checked against the time the caller passes to {@link get},
+ * and no timer is started: expired entries are removed when read, evicted, or counted by
+ * {@link stats}. lru-cache's own TTL is not used because it reads its clock on every lookup and
+ * cannot take the caller's reading, which would cost a second clock read per cache hit.
  */
 @Injectable()
 export class InMemoryTokenCacheStore implements TokenCacheStore {
-  private readonly accepted: LRUCache<string, AcceptedVerdict>;
-  private readonly rejected: LRUCache<string, RejectedVerdict>;
+  private readonly accepted: LRUCache<string, StoredVerdict<AcceptedVerdict>>;
+  private readonly rejected: LRUCache<string, StoredVerdict<RejectedVerdict>>;
   private evictions = 0;
 
   constructor(
@@ -107,31 +112,25 @@ export class InMemoryTokenCacheStore implements TokenCacheStore {
     this.rejected = this.createSpace<RejectedVerdict>(resolved.negativeMaxEntries);
   }
 
-  get(token: string): TokenVerdict | undefined {
-    return this.accepted.get(token) ?? this.rejected.get(token);
+  get(token: string, nowMs: number): TokenVerdict | undefined {
+    return readLive(this.accepted, token, nowMs) ?? readLive(this.rejected, token, nowMs);
   }
 
   set(token: string, verdict: TokenVerdict, expiresAtMs: number): void {
-    const start = this.clock.now();
-
-    // lru-cache serves an entry while `now - start <= ttl`. A TTL below the remaining time makes
-    // it stop strictly before `expiresAtMs`: exactly at it for a clock in whole milliseconds, up
-    // to 1 ms early otherwise.
-    const ttl = Math.ceil(expiresAtMs - start) - 1;
+    const nowMs = this.clock.now();
 
     // A token has one entry at most, so any entry of the other kind goes too.
     this.delete(token);
 
-    // lru-cache 11 treats a start time of 0 as "no TTL", so an entry written when the clock
-    // reads exactly 0 (only a test clock does) would never expire. It is not stored.
-    if (!Number.isFinite(ttl) || ttl < 1 || start === 0) {
+    // An entry with 1 ms or less to live would be gone before it could serve a lookup.
+    if (!Number.isFinite(expiresAtMs) || !(expiresAtMs - nowMs > 1)) {
       return;
     }
 
     if (verdict.accepted) {
-      this.accepted.set(token, verdict, { ttl, start });
+      this.accepted.set(token, { verdict, expiresAtMs });
     } else {
-      this.rejected.set(token, verdict, { ttl, start });
+      this.rejected.set(token, { verdict, expiresAtMs });
     }
   }
 
@@ -144,8 +143,8 @@ export class InMemoryTokenCacheStore implements TokenCacheStore {
   deleteMatching(selector: PrincipalSelector): number {
     // Keys are collected first, so entries are not deleted while lru-cache iterates over them.
     const matching: string[] = [];
-    for (const [token, verdict] of this.accepted.entries()) {
-      if (matchesPrincipal(verdict.principal, selector)) {
+    for (const [token, entry] of this.accepted.entries()) {
+      if (matchesPrincipal(entry.verdict.principal, selector)) {
         matching.push(token);
       }
     }
@@ -164,8 +163,9 @@ export class InMemoryTokenCacheStore implements TokenCacheStore {
 
   /** Returns the sizes after removing expired entries, which takes time proportional to the size. */
   stats(): TokenCacheStoreStats {
-    this.accepted.purgeStale();
-    this.rejected.purgeStale();
+    const nowMs = this.clock.now();
+    deleteExpired(this.accepted, nowMs);
+    deleteExpired(this.rejected, nowMs);
 
     return {
       entries: this.accepted.size,
@@ -174,19 +174,51 @@ export class InMemoryTokenCacheStore implements TokenCacheStore {
     };
   }
 
-  private createSpace<V extends TokenVerdict>(max: number): LRUCache<string, V> {
-    return new LRUCache<string, V>({
+  private createSpace<V extends TokenVerdict>(max: number): LRUCache<string, StoredVerdict<V>> {
+    return new LRUCache<string, StoredVerdict<V>>({
       max,
-      // Reads the injected clock, so tests can move time without sleeping.
-      perf: this.clock,
-      // 0 reads the clock on every check. The default of 1 caches the time and starts a timer.
-      ttlResolution: 0,
-      ttlAutopurge: false,
-      dispose: (_verdict, _token, reason) => {
+      dispose: (_entry, _token, reason) => {
         if (reason === 'evict') {
           this.evictions += 1;
         }
       },
     });
+  }
+}
+
+/** Entry of {@link InMemoryTokenCacheStore}: a verdict and the moment it stops being served. */
+interface StoredVerdict<V extends TokenVerdict> {
+  readonly verdict: V;
+  /** Milliseconds since the epoch, exclusive. */
+  readonly expiresAtMs: number;
+}
+
+/** Returns the verdict of `token` while its entry lives at `nowMs`, and removes an expired entry. */
+function readLive<V extends TokenVerdict>(space: LRUCache<string, StoredVerdict<V>>, token: string, nowMs: number): V | undefined {
+  const entry = space.get(token);
+  if (entry === undefined) {
+    return undefined;
+  }
+
+  if (nowMs < entry.expiresAtMs) {
+    return entry.verdict;
+  }
+
+  space.delete(token);
+  return undefined;
+}
+
+/** Removes the entries of `space` that have expired at `nowMs`. */
+function deleteExpired<V extends TokenVerdict>(space: LRUCache<string, StoredVerdict<V>>, nowMs: number): void {
+  // Keys are collected first, so entries are not deleted while lru-cache iterates over them.
+  const expired: string[] = [];
+  for (const [token, entry] of space.entries()) {
+    if (entry.expiresAtMs <= nowMs) {
+      expired.push(token);
+    }
+  }
+
+  for (const token of expired) {
+    space.delete(token);
   }
 }
