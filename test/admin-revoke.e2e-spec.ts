@@ -9,6 +9,7 @@ import {
   WsAuthErrorCode,
 } from '../src/ws-auth/index.js';
 import { startChatApp, type RunningChatApp } from './support/chat-app.js';
+import { FakeIdentityProvider } from './support/fake-identity-provider.js';
 import { connect, emitWithAck, nextEvent } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
 import { seconds, signHs256 } from './support/tokens.js';
@@ -17,6 +18,7 @@ interface HttpReply {
   status: number;
   body: Record<string, unknown>;
   wwwAuthenticate: string | null;
+  retryAfter: string | null;
 }
 
 /** Posts `body` (a string is sent as is) to `POST /auth/revoke` of `baseUrl`. */
@@ -35,6 +37,7 @@ async function postRevoke(baseUrl: string, body: unknown, authorization?: string
     status: response.status,
     body: (await response.json()) as Record<string, unknown>,
     wwwAuthenticate: response.headers.get('www-authenticate'),
+    retryAfter: response.headers.get('retry-after'),
   };
 }
 
@@ -218,8 +221,40 @@ describe('POST /auth/revoke without identity provider (e2e)', () => {
 
       expect(reply.status).toBe(503);
       expect(reply.body).toMatchObject({ code: WsAuthErrorCode.AUTH_UNAVAILABLE });
+      expect(reply.retryAfter).toBeNull();
     } finally {
       await chat.close();
+    }
+  });
+
+  it('sends Retry-After while the breaker is open', async () => {
+    const clock = new TestClock();
+    const provider = await FakeIdentityProvider.start();
+    provider.introspectionBehaviour = { kind: 'status', status: 503 };
+    const chat = await startChatApp(
+      {
+        introspection: { url: provider.introspectionUrl, clientId: 'chat', clientSecret: 'chat-secret' },
+        breaker: { resetTimeoutMs: 30_000 },
+      },
+      (builder) => builder.overrideProvider(WS_AUTH_CLOCK).useValue(clock),
+    );
+
+    try {
+      const failures: HttpReply[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        failures.push(await postRevoke(chat.baseUrl, { sub: 'alice' }, `Bearer opaque-admin-token-${index}`));
+      }
+      clock.advance(12_500);
+      const whileOpen = await postRevoke(chat.baseUrl, { sub: 'alice' }, 'Bearer opaque-admin-token-5');
+
+      expect(failures.map((reply) => reply.status)).toEqual([503, 503, 503, 503, 503]);
+      expect(failures.map((reply) => reply.retryAfter)).toEqual([null, null, null, null, '30']);
+      expect(whileOpen.status).toBe(503);
+      expect(whileOpen.retryAfter).toBe('18');
+      expect(provider.introspectionRequests).toHaveLength(5);
+    } finally {
+      await chat.close();
+      await provider.close();
     }
   });
 });

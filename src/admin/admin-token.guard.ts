@@ -9,8 +9,11 @@ import {
 } from '@nestjs/common';
 
 import {
+  CircuitBreakerService,
+  type Clock,
   isWsAuthException,
   TokenAuthenticator,
+  WS_AUTH_CLOCK,
   WS_AUTH_ERROR_MESSAGES,
   WsAuthErrorCode,
   type WsPrincipal,
@@ -37,11 +40,17 @@ const BEARER = /^Bearer +(\S+)\s*$/i;
  * also verifies the tokens of Socket.IO handshakes and refreshes.
  *
  * A missing or invalid token gets 401 and a `WWW-Authenticate` header as in RFC 6750, a token
- * without the scope gets 403, and an unreachable identity provider gets 503.
+ * without the scope gets 403, and an unreachable identity provider gets 503. While a circuit
+ * breaker is open, the 503 carries a `Retry-After` header with the seconds until it admits a
+ * probe call.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  constructor(@Inject(TokenAuthenticator) private readonly tokens: TokenAuthenticator) {}
+  constructor(
+    @Inject(TokenAuthenticator) private readonly tokens: TokenAuthenticator,
+    @Inject(CircuitBreakerService) private readonly breakers: CircuitBreakerService,
+    @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
@@ -77,11 +86,33 @@ export class AdminTokenGuard implements CanActivate {
         throw error;
       }
       if (error.code === WsAuthErrorCode.AUTH_UNAVAILABLE) {
+        const retryAfterSec = this.secondsUntilProbe();
+        if (retryAfterSec !== null) {
+          response.setHeader('Retry-After', String(retryAfterSec));
+        }
         throw new ServiceUnavailableException({ statusCode: 503, code: error.code, message: error.message });
       }
       response.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw unauthorized(error.code, error.message);
     }
+  }
+
+  /**
+   * Returns the whole seconds, at least 1, until the last open circuit breaker admits a probe
+   * call, or `null` when no breaker is waiting for one. The failed request may have gone through
+   * any of them, so the wait covers them all.
+   */
+  private secondsUntilProbe(): number | null {
+    const probeTimes = this.breakers
+      .snapshot()
+      .map((snapshot) => snapshot.probeAt)
+      .filter((probeAt): probeAt is number => probeAt !== null);
+    if (probeTimes.length === 0) {
+      return null;
+    }
+
+    const waitMs = Math.max(...probeTimes) - this.clock.now();
+    return Math.max(1, Math.ceil(waitMs / 1000));
   }
 }
 

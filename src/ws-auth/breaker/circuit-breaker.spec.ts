@@ -735,6 +735,26 @@ describe('CircuitBreaker', () => {
       expect(events).toHaveLength(1);
     });
 
+    it('reports when an open breaker admits a probe', async () => {
+      const { breaker, clock, open } = setup({ resetTimeoutMs: 5_000 });
+      expect(breaker.snapshot().probeAt).toBeNull();
+
+      clock.time = 1_000;
+      await open();
+
+      expect(breaker.snapshot()).toMatchObject({ state: 'open', openedAt: 1_000, probeAt: 6_000 });
+      clock.time = 6_000;
+      expect(breaker.snapshot()).toMatchObject({ state: 'half-open', probeAt: null });
+    });
+
+    it('reports no probe time while isolated', () => {
+      const { breaker } = setup();
+
+      breaker.isolate();
+
+      expect(breaker.snapshot()).toMatchObject({ state: 'open', isolated: true, probeAt: null });
+    });
+
     it('reports figures and the last failure', async () => {
       const { breaker, clock, succeed, fail } = setup();
       await succeed();
@@ -747,6 +767,7 @@ describe('CircuitBreaker', () => {
         name: 'jwks',
         state: 'closed',
         openedAt: null,
+        probeAt: null,
         calls: 4,
         failures: 1,
         failureRate: 0.25,

@@ -165,11 +165,14 @@ export class CircuitBreaker {
     const now = this.clock.now();
     const state = this.state;
     const { calls, failures } = this.window.countAt(now);
+    const seenState = this.stateSeenAt(state, now);
 
     return {
       name: this.name,
-      state: this.stateSeenAt(state, now),
+      state: seenState,
       openedAt: state.kind === 'closed' ? null : state.openedAt,
+      probeAt:
+        seenState === 'open' && state.kind === 'open' && !state.isolated ? state.openedAt + this.options.resetTimeoutMs : null,
       calls,
       failures,
       failureRate: calls === 0 ? 0 : failures / calls,

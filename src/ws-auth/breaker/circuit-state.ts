@@ -55,6 +55,12 @@ export interface CircuitBreakerSnapshot {
   readonly state: CircuitState;
   /** Time the breaker last opened in milliseconds since the Unix epoch, or `null` while closed. */
   readonly openedAt: number | null;
+  /**
+   * Time from which the open breaker admits a probe call, `openedAt + resetTimeoutMs`, in
+   * milliseconds since the Unix epoch. It is `null` unless `state` is `open` and the breaker is
+   * not isolated, because only then is there a time to wait for.
+   */
+  readonly probeAt: number | null;
   /** Completed calls that count in the window at the time of the snapshot. */
   readonly calls: number;
   /** Failed calls that count in the window at the time of the snapshot. */

@@ -142,6 +142,7 @@ describe('WsAuthHealthIndicator', () => {
     expect(details().breakers.jwks).toEqual({
       state: 'open',
       openedAt: '2030-01-01T00:00:05.000Z',
+      probeAt: '2030-01-01T00:00:35.000Z',
       calls: 2,
       failures: 2,
       failureRate: 1,

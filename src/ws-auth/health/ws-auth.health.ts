@@ -11,6 +11,8 @@ export interface WsAuthBreakerHealth {
   readonly state: CircuitState;
   /** Time the breaker last opened, or `null` while it is closed. */
   readonly openedAt: string | null;
+  /** Time from which the open breaker admits a probe call, or `null` unless it is open and not isolated. */
+  readonly probeAt: string | null;
   /** Completed calls in the breaker's rolling window. */
   readonly calls: number;
   /** Failed calls in the breaker's rolling window. */
@@ -129,6 +131,7 @@ function breakerHealth(snapshot: CircuitBreakerSnapshot): WsAuthBreakerHealth {
   return {
     state: snapshot.state,
     openedAt: toIsoTime(snapshot.openedAt),
+    probeAt: toIsoTime(snapshot.probeAt),
     calls: snapshot.calls,
     failures: snapshot.failures,
     failureRate: snapshot.failureRate,
