@@ -70,6 +70,39 @@ describe('readDemoConfig', () => {
     );
   });
 
+  it('reads the introspection connection limit', () => {
+    const config = readDemoConfig({
+      WS_AUTH_JWT_SECRET: SECRET,
+      WS_AUTH_INTROSPECTION_URL: 'http://127.0.0.1:9000/introspect',
+      WS_AUTH_INTROSPECTION_CLIENT_ID: 'chat',
+      WS_AUTH_INTROSPECTION_CLIENT_SECRET: 'chat-secret',
+      WS_AUTH_INTROSPECTION_MAX_CONNECTIONS: '16',
+    });
+
+    expect(config.wsAuth.introspection).toMatchObject({ maxConnections: 16 });
+  });
+
+  it('names a bad introspection connection limit', () => {
+    const check = (): unknown =>
+      readDemoConfig({
+        WS_AUTH_JWT_SECRET: SECRET,
+        WS_AUTH_INTROSPECTION_URL: 'http://127.0.0.1:9000/introspect',
+        WS_AUTH_INTROSPECTION_CLIENT_ID: 'chat',
+        WS_AUTH_INTROSPECTION_CLIENT_SECRET: 'chat-secret',
+        WS_AUTH_INTROSPECTION_MAX_CONNECTIONS: '0',
+      });
+
+    expect(check).toThrow(
+      'Check WS_AUTH_INTROSPECTION_MAX_CONNECTIONS: introspection.maxConnections must be an integer from 1 to 10000; received 0.',
+    );
+  });
+
+  it('rejects a connection limit without an introspection URL', () => {
+    expect(() => readDemoConfig({ WS_AUTH_JWT_SECRET: SECRET, WS_AUTH_INTROSPECTION_MAX_CONNECTIONS: '4' })).toThrow(
+      'WS_AUTH_INTROSPECTION_MAX_CONNECTIONS is set, but WS_AUTH_INTROSPECTION_URL is not',
+    );
+  });
+
   it.each([
     ['WS_AUTH_CLOCK_TOLERANCE_SEC', '900', 'Check WS_AUTH_CLOCK_TOLERANCE_SEC: clockToleranceSec must be a finite number from 0 to 300 seconds; received 900.'],
     ['WS_AUTH_REMOTE_TIMEOUT_MS', '0', 'Check WS_AUTH_REMOTE_TIMEOUT_MS: remoteTimeoutMs must be an integer'],

@@ -59,6 +59,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
 
 /** Environment variable behind each module option the demo sets, longest option path first. */
 const VARIABLE_BY_OPTION: readonly (readonly [string, string])[] = [
+  ['introspection.maxConnections', 'WS_AUTH_INTROSPECTION_MAX_CONNECTIONS'],
   ['introspection.clientSecret', 'WS_AUTH_INTROSPECTION_CLIENT_SECRET'],
   ['introspection.clientId', 'WS_AUTH_INTROSPECTION_CLIENT_ID'],
   ['introspection.url', 'WS_AUTH_INTROSPECTION_URL'],
@@ -115,7 +116,11 @@ function readText(env: NodeJS.ProcessEnv, name: string): string | undefined {
 function readIntrospection(env: NodeJS.ProcessEnv): WsAuthModuleOptions['introspection'] {
   const url = readText(env, 'WS_AUTH_INTROSPECTION_URL');
   if (url === undefined) {
-    const orphan = ['WS_AUTH_INTROSPECTION_CLIENT_ID', 'WS_AUTH_INTROSPECTION_CLIENT_SECRET'].find((name) => env[name] !== undefined);
+    const orphan = [
+      'WS_AUTH_INTROSPECTION_CLIENT_ID',
+      'WS_AUTH_INTROSPECTION_CLIENT_SECRET',
+      'WS_AUTH_INTROSPECTION_MAX_CONNECTIONS',
+    ].find((name) => env[name] !== undefined);
     if (orphan !== undefined) {
       throw new DemoConfigError(`${orphan} is set, but WS_AUTH_INTROSPECTION_URL is not; set the URL or remove ${orphan}.`);
     }
@@ -129,7 +134,9 @@ function readIntrospection(env: NodeJS.ProcessEnv): WsAuthModuleOptions['introsp
       'WS_AUTH_INTROSPECTION_URL is set, so WS_AUTH_INTROSPECTION_CLIENT_ID and WS_AUTH_INTROSPECTION_CLIENT_SECRET must be set too.',
     );
   }
-  return { url, clientId, clientSecret };
+
+  const maxConnections = readNumber(env, 'WS_AUTH_INTROSPECTION_MAX_CONNECTIONS');
+  return maxConnections === undefined ? { url, clientId, clientSecret } : { url, clientId, clientSecret, maxConnections };
 }
 
 function readList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {

@@ -36,6 +36,8 @@ export class FakeIdentityProvider {
   /** Behaviours used one per request before `introspectionBehaviour`, for flapping scripts. */
   introspectionScript: EndpointBehaviour[] = [];
   readonly introspectionRequests: IntrospectionRequest[] = [];
+  /** TCP connections the provider has accepted since it started. */
+  connectionsAccepted = 0;
 
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -51,6 +53,7 @@ export class FakeIdentityProvider {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const provider = new FakeIdentityProvider(server, (server.address() as AddressInfo).port);
     server.on('connection', (socket) => {
+      provider.connectionsAccepted += 1;
       provider.sockets.add(socket);
       socket.on('close', () => provider.sockets.delete(socket));
     });

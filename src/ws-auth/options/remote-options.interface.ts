@@ -22,6 +22,14 @@ export interface IntrospectionOptions {
   clientId: string;
   /** Client secret for HTTP Basic client authentication; never logged. */
   clientSecret: string;
+
+  /**
+   * Maximum number of connections open to the introspection endpoint at once, from 1 to 10,000.
+   * Requests beyond it wait for a free connection, and the wait counts towards `remoteTimeoutMs`,
+   * so a storm of distinct tokens reaches the endpoint as at most this many requests at a time.
+   * @default no limit: each request that finds no idle connection opens a new one
+   */
+  maxConnections?: number;
 }
 
 /** Policy for new handshakes while the breaker of their remote dependency is open. */

@@ -50,6 +50,28 @@ describe('resolveIntrospectionOptions', () => {
     expect(resolved?.clientId).toBe('a b');
   });
 
+  it('sets no connection limit by default', () => {
+    expect(resolveIntrospectionOptions({ url: 'https://id.example.com/i', clientId: 'a', clientSecret: 'b' })?.maxConnections).toBeNull();
+  });
+
+  it.each([1, 64, 10_000])('keeps a connection limit of %p', (maxConnections) => {
+    const resolved = resolveIntrospectionOptions({ url: 'https://id.example.com/i', clientId: 'a', clientSecret: 'b', maxConnections });
+
+    expect(resolved?.maxConnections).toBe(maxConnections);
+  });
+
+  it.each([
+    [0, 'received 0.'],
+    [10_001, 'received 10001.'],
+    [2.5, 'received 2.5.'],
+    [Number.NaN, 'received NaN.'],
+    ['8', 'received "8".'],
+  ])('rejects %p as the connection limit', (maxConnections, received) => {
+    const options = { url: 'https://id.example.com/i', clientId: 'a', clientSecret: 'b', maxConnections };
+
+    expect(() => resolveIntrospectionOptions(options)).toThrow(`introspection.maxConnections must be an integer from 1 to 10000; ${received}`);
+  });
+
   it.each([
     ['a missing URL', { clientId: 'a', clientSecret: 'b' }, /introspection\.url must be a non-empty string/],
     ['a missing client id', { url: 'https://id.example.com/i', clientSecret: 'b' }, /introspection\.clientId must be a non-empty string/],

@@ -13,6 +13,8 @@ export interface ResolvedIntrospectionOptions {
   readonly clientId: string;
   /** `Basic` credentials built from the client id and secret (RFC 6749, section 2.3.1). */
   readonly authorization: string;
+  /** Maximum number of connections open to the endpoint at once, or `null` for no limit. */
+  readonly maxConnections: number | null;
 }
 
 /** Maximum duration accepted for the remote verification options: one day. */
@@ -20,6 +22,9 @@ const MAX_DURATION_MS = 86_400_000;
 
 /** Maximum remote call timeout accepted: one minute. */
 const MAX_REMOTE_TIMEOUT_MS = 60_000;
+
+/** Largest `introspection.maxConnections` accepted. */
+const MAX_INTROSPECTION_CONNECTIONS = 10_000;
 
 /** Resolves `jwksUri` and `jwks`, or returns `null` when no JWKS is configured. */
 export function resolveJwksOptions(uri: unknown, options: unknown): ResolvedJwksOptions | null {
@@ -47,15 +52,20 @@ export function resolveIntrospectionOptions(options: unknown): ResolvedIntrospec
     return null;
   }
 
-  rejectUnknownKeys('introspection', source, ['url', 'clientId', 'clientSecret']);
+  rejectUnknownKeys('introspection', source, ['url', 'clientId', 'clientSecret', 'maxConnections']);
   const url = requireHttpUrl('introspection.url', source.url);
   const clientId = requireNonEmptyString('introspection.clientId', source.clientId);
   if (typeof source.clientSecret !== 'string' || source.clientSecret.length === 0) {
     throw new TypeError('introspection.clientSecret must be a non-empty string.');
   }
 
+  const maxConnections =
+    source.maxConnections === undefined
+      ? null
+      : requireInteger('introspection.maxConnections', source.maxConnections, 1, MAX_INTROSPECTION_CONNECTIONS, '');
+
   const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(source.clientSecret)}`;
-  return { url, clientId, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+  return { url, clientId, authorization: `Basic ${Buffer.from(credentials).toString('base64')}`, maxConnections };
 }
 
 /** Resolves `remoteTimeoutMs`. */

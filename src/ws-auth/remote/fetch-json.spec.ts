@@ -1,6 +1,8 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 
+import { Agent } from 'undici';
+
 import { fetchJson, MAX_RESPONSE_BYTES } from './fetch-json.js';
 
 type Handler = Parameters<typeof createHttpServer>[1];
@@ -97,6 +99,59 @@ describe('fetchJson', () => {
     const url = await listen(server);
 
     await expect(fetchJson({ url, method: 'GET', timeoutMs: 1000 })).rejects.toMatchObject({ reason: 'network_error' });
+  });
+
+  describe('through a connection pool', () => {
+    const pools: Agent[] = [];
+
+    function pool(connections: number): Agent {
+      const agent = new Agent({ connections });
+      pools.push(agent);
+      return agent;
+    }
+
+    afterEach(async () => {
+      await Promise.all(pools.splice(0).map((agent) => agent.destroy()));
+    });
+
+    it('returns the parsed body', async () => {
+      const url = await serve((_request, response) => response.end('{"active":true}'));
+
+      await expect(fetchJson({ url, method: 'POST', body: 'token=abc', timeoutMs: 1000, dispatcher: pool(1) })).resolves.toEqual({
+        active: true,
+      });
+    });
+
+    it('rejects a status other than 200', async () => {
+      const url = await serve((_request, response) => response.writeHead(503).end());
+
+      await expect(fetchJson({ url, method: 'GET', timeoutMs: 1000, dispatcher: pool(1) })).rejects.toMatchObject({ reason: 'http_503' });
+    });
+
+    it('times out a request that waits for a connection', async () => {
+      let requests = 0;
+      const url = await serve(() => {
+        requests += 1;
+      });
+      const dispatcher = pool(1);
+      const first = fetchJson({ url, method: 'GET', timeoutMs: 300, dispatcher });
+
+      const queued = fetchJson({ url, method: 'GET', timeoutMs: 100, dispatcher });
+
+      await expect(queued).rejects.toMatchObject({ reason: 'timeout' });
+      await expect(first).rejects.toMatchObject({ reason: 'timeout' });
+      expect(requests).toBe(1);
+    });
+
+    it('reports a refused connection', async () => {
+      const server = createTcpServer();
+      const url = await listen(server);
+      await close(server);
+
+      await expect(fetchJson({ url, method: 'GET', timeoutMs: 1000, dispatcher: pool(1) })).rejects.toMatchObject({
+        reason: 'connection_refused',
+      });
+    });
   });
 
   it('leaves no timer behind', async () => {

@@ -1,3 +1,5 @@
+import { type Dispatcher, fetch as fetchWithDispatcher } from 'undici';
+
 import { AuthUnavailableError } from '../errors/auth-unavailable.error.js';
 
 /** Largest response body read from an identity provider: 1 MiB, far above any JWKS or introspection response. */
@@ -11,6 +13,18 @@ export interface RemoteRequest {
   body?: string;
   /** Time after which the request is aborted, in milliseconds. */
   timeoutMs: number;
+  /**
+   * Connection pool of the endpoint, such as an undici `Agent` with a connection limit. Without
+   * it, the request goes through Node's global `fetch` and its shared pool.
+   */
+  dispatcher?: Dispatcher;
+}
+
+/** The parts of a fetch response that are read here, common to Node's `fetch` and undici's. */
+interface FetchedResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
 }
 
 /**
@@ -21,9 +35,11 @@ export interface RemoteRequest {
  * `connection_reset`, `network_error`, `http_<status>` for any status but 200, `invalid_body`
  * for a body that is not JSON, and `body_too_large` past {@link MAX_RESPONSE_BYTES}.
  *
- * NOTE: Node's fetch sets no limit on connections per origin. A storm of distinct tokens
- * therefore reaches the identity provider as a burst of new connections, bounded only by the
- * breaker.
+ * Node's global `fetch` sets no limit on connections per origin, so without a `dispatcher` a
+ * storm of distinct tokens reaches the identity provider as a burst of new connections. A
+ * `dispatcher` that limits its connections queues the requests beyond the limit instead. The
+ * request goes through undici's own `fetch` then, because a dispatcher must be driven by the
+ * `fetch` of the same undici version, which Node's bundled copy does not guarantee.
  */
 export async function fetchJson(request: RemoteRequest): Promise<unknown> {
   const controller = new AbortController();
@@ -31,13 +47,17 @@ export async function fetchJson(request: RemoteRequest): Promise<unknown> {
   timer.unref();
 
   try {
-    const response = await fetch(request.url, {
+    const init = {
       method: request.method,
       headers: request.headers,
       body: request.body,
       signal: controller.signal,
       redirect: 'manual',
-    });
+    } as const;
+    const response: FetchedResponse =
+      request.dispatcher === undefined
+        ? await fetch(request.url, init)
+        : await fetchWithDispatcher(request.url, { ...init, dispatcher: request.dispatcher });
 
     if (response.status !== 200) {
       await response.body?.cancel();
@@ -57,7 +77,7 @@ export async function fetchJson(request: RemoteRequest): Promise<unknown> {
   }
 }
 
-async function readBodyText(response: Response): Promise<string> {
+async function readBodyText(response: FetchedResponse): Promise<string> {
   const declaredLength = Number(response.headers.get('content-length'));
   if (declaredLength > MAX_RESPONSE_BYTES) {
     await response.body?.cancel();

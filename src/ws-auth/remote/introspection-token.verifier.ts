@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Agent } from 'undici';
 
 import { CircuitBreakerService } from '../breaker/circuit-breaker.service.js';
 import { type Clock, WS_AUTH_CLOCK } from '../clock/clock.js';
@@ -20,15 +21,28 @@ export const INTROSPECTION_BREAKER = 'introspection';
  *
  * `active: false` is a valid response and gives `TOKEN_INVALID`. A status other than 200, a body
  * that is not a JSON object, or a missing `active` member is an infrastructure failure.
+ *
+ * With `introspection.maxConnections`, requests go through a connection pool of their own with
+ * that limit, closed when the module is destroyed.
  */
 @Injectable()
-export class IntrospectionTokenVerifier {
+export class IntrospectionTokenVerifier implements OnModuleDestroy {
+  private readonly connectionPool: Agent | undefined;
+
   constructor(
     @Inject(WS_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWsAuthOptions,
     @Inject(CircuitBreakerService) private readonly breakers: CircuitBreakerService,
     @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
     @Inject(WsAuthRecorder) private readonly recorder: WsAuthRecorder,
-  ) {}
+  ) {
+    const maxConnections = options.introspection?.maxConnections ?? null;
+    this.connectionPool = maxConnections === null ? undefined : new Agent({ connections: maxConnections });
+  }
+
+  /** Closes the connection pool, once the requests in progress have completed or timed out. */
+  async onModuleDestroy(): Promise<void> {
+    await this.connectionPool?.close();
+  }
 
   /** Tells whether an introspection endpoint is configured. */
   get enabled(): boolean {
@@ -66,6 +80,7 @@ export class IntrospectionTokenVerifier {
       },
       body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
       timeoutMs: this.options.remoteTimeoutMs,
+      dispatcher: this.connectionPool,
     });
 
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
