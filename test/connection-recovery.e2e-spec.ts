@@ -169,8 +169,8 @@ describe('Connection state recovery (e2e)', () => {
 
   describe('with skipMiddlewares left on', () => {
     it.each([
-      ['the default', {}, 'received true.'],
-      ['true', { skipMiddlewares: true }, 'received true.'],
+      ['the default', {}, 'Received true.'],
+      ['true', { skipMiddlewares: true }, 'Received true.'],
     ])('fails the start with %s', async (_name, recovery, received) => {
       @UseGuards(WsAuthGuard)
       @WebSocketGateway({ namespace: '/skipping', connectionStateRecovery: recovery })

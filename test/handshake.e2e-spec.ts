@@ -229,6 +229,16 @@ describe('Handshake authentication with query tokens on (e2e)', () => {
 
     expect(error.message).toBe(WsAuthErrorCode.TOKEN_MALFORMED);
   });
+
+  it('names the size limit for an oversized token', async () => {
+    const error = await expectRejectedHandshake(chat.chatUrl, { token: 'x'.repeat(8193) });
+
+    expect(error.message).toBe(WsAuthErrorCode.TOKEN_MALFORMED);
+    expect(error.data).toEqual({
+      code: WsAuthErrorCode.TOKEN_MALFORMED,
+      message: 'Authentication token is larger than the limit of 8192 bytes.',
+    });
+  });
 });
 
 const encodedHs256Header = Buffer.from('{"alg":"HS256"}').toString('base64url');

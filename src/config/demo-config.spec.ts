@@ -123,10 +123,15 @@ describe('readDemoConfig', () => {
   });
 
   it.each([
-    ['PORT', 'abc', /PORT must be a number; received "abc"\./],
+    ['PORT', 'abc', /PORT must be an integer from 0 to 65535; received "abc"\./],
     ['PORT', '70000', /PORT must be an integer from 0 to 65535; received "70000"\./],
     ['PORT', '80.5', /PORT must be an integer from 0 to 65535/],
-    ['WS_AUTH_CLOCK_TOLERANCE_SEC', 'soon', /WS_AUTH_CLOCK_TOLERANCE_SEC must be a number; received "soon"\./],
+    [
+      'WS_AUTH_CLOCK_TOLERANCE_SEC',
+      'soon',
+      /Check WS_AUTH_CLOCK_TOLERANCE_SEC: clockToleranceSec must be a finite number from 0 to 300 seconds; received "soon"\./,
+    ],
+    ['WS_AUTH_REMOTE_TIMEOUT_MS', 'abc', /Check WS_AUTH_REMOTE_TIMEOUT_MS: remoteTimeoutMs must be an integer from 1 to 60000 ms; received "abc"\./],
   ])('rejects %s=%s', (name, value, message) => {
     expect(() => readDemoConfig({ WS_AUTH_JWT_SECRET: SECRET, [name]: value })).toThrow(message);
   });

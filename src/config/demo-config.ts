@@ -150,20 +150,24 @@ function readList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
     .filter((item) => item.length > 0);
 }
 
+/**
+ * Reads a numeric variable. A value that is not a number is passed on as it is, so the module's
+ * validation rejects it with the option's allowed range, and `checkModuleOptions` names the
+ * variable.
+ */
 function readNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') {
     return undefined;
   }
+
   const value = Number(raw);
-  if (!Number.isFinite(value)) {
-    throw new DemoConfigError(`${name} must be a number; received ${JSON.stringify(raw)}.`);
-  }
-  return value;
+  return Number.isFinite(value) ? value : (raw as unknown as number);
 }
 
 function readPort(env: NodeJS.ProcessEnv): number {
-  const port = readNumber(env, 'PORT') ?? 3000;
+  const raw = env.PORT;
+  const port = raw === undefined || raw.trim() === '' ? 3000 : Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new DemoConfigError(`PORT must be an integer from 0 to 65535; received ${JSON.stringify(env.PORT)}.`);
   }

@@ -134,7 +134,7 @@ describe('WsAuthService', () => {
 
     expect(logLine).toHaveBeenCalledTimes(1);
     expect(logLine).toHaveBeenCalledWith(
-      `Revoked the tokens of jti ${fingerprint('token-1')}: disconnected 1 sockets, removed 2 cached verdicts, kept until 2030-01-01T00:10:00.000Z.`,
+      `Revoked the tokens of jti ${fingerprint('token-1')}: disconnected 1 socket, removed 2 cached verdicts, kept until 2030-01-01T00:10:00.000Z.`,
     );
   });
 

@@ -69,10 +69,16 @@ export class WsAuthService {
     // Log lines contain no claim value, so the revoked id appears as a fingerprint.
     const target = 'jti' in revocation ? `jti ${fingerprint(revocation.jti)}` : `sub ${fingerprint(revocation.sub)}`;
     this.logger.log(
-      `Revoked the tokens of ${target}: disconnected ${matching.length} sockets, removed ${removedCacheEntries} cached verdicts, kept until ${new Date(keptUntil).toISOString()}.`,
+      `Revoked the tokens of ${target}: disconnected ${count(matching.length, 'socket')}, ` +
+        `removed ${count(removedCacheEntries, 'cached verdict')}, kept until ${new Date(keptUntil).toISOString()}.`,
     );
     return { disconnectedSockets: matching.length, removedCacheEntries, keptUntil };
   }
+}
+
+/** Returns `amount` followed by `noun`, with an `s` unless `amount` is 1. */
+function count(amount: number, noun: string): string {
+  return `${amount} ${amount === 1 ? noun : `${noun}s`}`;
 }
 
 /** Returns the latest `expiresAt` of `principals`, or `null` when there is none or one has no `exp`. */

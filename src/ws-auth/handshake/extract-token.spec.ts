@@ -22,6 +22,14 @@ function failed(code: WsAuthErrorCode): ExtractedToken {
   return { ok: false, code };
 }
 
+function tooLarge(maxTokenBytes: number): ExtractedToken {
+  return {
+    ok: false,
+    code: WsAuthErrorCode.TOKEN_MALFORMED,
+    message: `Authentication token is larger than the limit of ${maxTokenBytes} bytes.`,
+  };
+}
+
 describe('extractHandshakeToken', () => {
   describe('auth.token', () => {
     it('reads a plain token', () => {
@@ -197,7 +205,7 @@ describe('extractHandshakeToken', () => {
       ['the header', handshake({ headers: { authorization: `Bearer ${'a'.repeat(65)}` } })],
       ['the query', handshake({ query: { access_token: 'a'.repeat(65) } })],
     ])('rejects one above the limit from %s', (_name, sources) => {
-      expect(extractHandshakeToken(sources, WITH_QUERY)).toEqual(failed(WsAuthErrorCode.TOKEN_MALFORMED));
+      expect(extractHandshakeToken(sources, WITH_QUERY)).toEqual(tooLarge(64));
     });
 
     it('measures the limit after the prefix', () => {
@@ -218,12 +226,12 @@ describe('checkToken', () => {
   });
 
   it('rejects one above the limit', () => {
-    expect(checkToken('abcd', 'auth', { maxTokenBytes: 3 })).toEqual(failed(WsAuthErrorCode.TOKEN_MALFORMED));
+    expect(checkToken('abcd', 'auth', { maxTokenBytes: 3 })).toEqual(tooLarge(3));
   });
 
   it('counts bytes, not characters, of a non-ASCII token', () => {
     expect(checkToken('ééé', 'auth', { maxTokenBytes: 6 })).toEqual(found('ééé', 'auth'));
-    expect(checkToken('éééé', 'auth', { maxTokenBytes: 6 })).toEqual(failed(WsAuthErrorCode.TOKEN_MALFORMED));
+    expect(checkToken('éééé', 'auth', { maxTokenBytes: 6 })).toEqual(tooLarge(6));
   });
 
   it('reports whitespace as missing', () => {

@@ -17,7 +17,12 @@ export interface TokenExtractionPolicy {
 /** A token found in a handshake, or the code of why none could be used. */
 export type ExtractedToken =
   | { readonly ok: true; readonly token: string; readonly source: 'auth' | 'header' | 'query' }
-  | { readonly ok: false; readonly code: WsAuthErrorCode };
+  | {
+      readonly ok: false;
+      readonly code: WsAuthErrorCode;
+      /** Message for the client when the code's standard message would hide the cause. */
+      readonly message?: string;
+    };
 
 const BEARER_PREFIX = /^Bearer +/i;
 
@@ -74,7 +79,11 @@ export function checkToken(
   }
   const couldExceed = trimmed.length * 3 > policy.maxTokenBytes;
   if (trimmed.length > policy.maxTokenBytes || (couldExceed && Buffer.byteLength(trimmed, 'utf8') > policy.maxTokenBytes)) {
-    return { ok: false, code: WsAuthErrorCode.TOKEN_MALFORMED };
+    return {
+      ok: false,
+      code: WsAuthErrorCode.TOKEN_MALFORMED,
+      message: `Authentication token is larger than the limit of ${policy.maxTokenBytes} bytes.`,
+    };
   }
   return { ok: true, token: trimmed, source };
 }

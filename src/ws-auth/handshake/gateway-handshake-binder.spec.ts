@@ -236,12 +236,12 @@ describe('GatewayHandshakeBinder', () => {
 
       expect(error.message).toContain('WsAuthGuard is applied to ClassGuardedGateway');
       expect(error.message).toContain('Set connectionStateRecovery.skipMiddlewares to false');
-      expect(error.message).toContain('received true.');
+      expect(error.message).toContain('Received true.');
     });
 
     it.each([
-      [{ connectionStateRecovery: {} }, 'received undefined.'],
-      [{ connectionStateRecovery: { skipMiddlewares: 0 } }, 'received 0.'],
+      [{ connectionStateRecovery: {} }, 'Received undefined.'],
+      [{ connectionStateRecovery: { skipMiddlewares: 0 } }, 'Received 0.'],
     ])('accepts only false for skipMiddlewares: %j', (options, received) => {
       const { binder, instantiate } = setup(classGuardedGateway());
       assignServer(instantiate(0), fakeNamespace(options));

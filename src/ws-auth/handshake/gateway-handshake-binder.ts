@@ -83,8 +83,9 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
         throw new Error(
           `WsAuthGuard is applied to ${gateway.metatype.name}, whose Socket.IO server enables connectionStateRecovery ` +
             'with skipMiddlewares, so a recovered socket would connect without its token being checked. ' +
-            'Set connectionStateRecovery.skipMiddlewares to false in the gateway options (Socket.IO defaults it to true); ' +
-            `received ${String(skipMiddlewares)}.`,
+            'Set connectionStateRecovery.skipMiddlewares to false (Socket.IO defaults it to true) in the options of the ' +
+            'gateway that creates this server: Nest creates one server per port, with the options of its first gateway. ' +
+            `Received ${String(skipMiddlewares)}.`,
         );
       }
     }

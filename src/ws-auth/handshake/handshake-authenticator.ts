@@ -58,7 +58,7 @@ export class HandshakeAuthenticator {
   async authenticate(socket: Socket): Promise<WsPrincipal> {
     const extracted = extractHandshakeToken(socket.handshake, this.options);
     if (!extracted.ok) {
-      throw new WsAuthException(extracted.code);
+      throw new WsAuthException(extracted.code, extracted.message);
     }
 
     const principal = await this.tokens.authenticate(extracted.token);

@@ -46,7 +46,7 @@ export function readRefreshToken(payload: unknown, policy: TokenExtractionPolicy
 
   const extracted = extractHandshakeToken({ auth: { token }, headers: {}, query: {} }, policy);
   if (!extracted.ok) {
-    throw new WsAuthException(extracted.code);
+    throw new WsAuthException(extracted.code, extracted.message);
   }
   return extracted.token;
 }

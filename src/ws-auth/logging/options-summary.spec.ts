@@ -40,9 +40,19 @@ describe('describeEffectiveOptions', () => {
     );
 
     expect(line).toContain('jwksUri http://127.0.0.1:9000/jwks (maxAgeMs 600000, cooldownMs 30000)');
-    expect(line).toContain('introspection http://127.0.0.1:9000/introspect (clientId "gateway", clientSecret redacted)');
+    expect(line).toContain('introspection http://127.0.0.1:9000/introspect (clientId "gateway", clientSecret redacted, maxConnections unlimited)');
     expect(line).toContain('remoteTimeoutMs 1500');
     expect(line).not.toContain('client-secret-value');
+  });
+
+  it('describes the introspection connection limit', () => {
+    const line = describeEffectiveOptions(
+      resolveWsAuthOptions({
+        introspection: { url: 'http://127.0.0.1:9000/introspect', clientId: 'gateway', clientSecret: 'client-secret-value', maxConnections: 32 },
+      }),
+    );
+
+    expect(line).toContain('clientSecret redacted, maxConnections 32)');
   });
 
   it('describes a public key by its type and size', () => {

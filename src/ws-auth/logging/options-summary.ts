@@ -19,7 +19,8 @@ export function describeEffectiveOptions(options: ResolvedWsAuthOptions): string
       : `jwksUri ${options.jwks.uri} (maxAgeMs ${options.jwks.maxAgeMs}, cooldownMs ${options.jwks.cooldownMs})`,
     options.introspection === null
       ? 'introspection not set'
-      : `introspection ${options.introspection.url} (clientId ${JSON.stringify(options.introspection.clientId)}, clientSecret redacted)`,
+      : `introspection ${options.introspection.url} (clientId ${JSON.stringify(options.introspection.clientId)}, clientSecret redacted, ` +
+        `maxConnections ${options.introspection.maxConnections ?? 'unlimited'})`,
     `remoteTimeoutMs ${options.remoteTimeoutMs}`,
     `issuer ${describeList(options.issuer)}`,
     `audience ${describeList(options.audience)}`,

@@ -120,13 +120,15 @@ describe('resolve-key-material', () => {
       const error = thrownBy(() => preparePublicKey('-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----'));
 
       expect(error).toBeInstanceOf(TypeError);
-      expect(error.message).toMatch(/^publicKey could not be parsed as a PEM or DER public key: /);
+      expect(error.message).toBe(
+        'publicKey could not be parsed as a PEM or DER public key; pass PEM text of a public key or certificate, with its BEGIN and END lines.',
+      );
       expect(error.cause).toHaveProperty('message');
     });
 
     it('rejects unreadable DER bytes', () => {
       expect(() => preparePublicKey(Buffer.from('not a key'))).toThrow(
-        /^publicKey could not be parsed as a PEM or DER public key: /,
+        'publicKey could not be parsed as a PEM or DER public key; pass the DER bytes of a SubjectPublicKeyInfo structure.',
       );
     });
   });

@@ -69,8 +69,12 @@ export function preparePublicKey(publicKey: unknown): KeyObject {
       ? createPublicKey(publicKey)
       : createPublicKey({ key: publicKey, format: 'der', type: 'spki' });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TypeError(`publicKey could not be parsed as a PEM or DER public key: ${reason}.`, { cause: error });
+    // OpenSSL's own message (such as "DECODER routines::unsupported") stays in `cause`.
+    const expected =
+      typeof publicKey === 'string'
+        ? 'PEM text of a public key or certificate, with its BEGIN and END lines'
+        : 'the DER bytes of a SubjectPublicKeyInfo structure';
+    throw new TypeError(`publicKey could not be parsed as a PEM or DER public key; pass ${expected}.`, { cause: error });
   }
 }
 

@@ -24,7 +24,12 @@ describe('resolveJwksOptions', () => {
   it.each([
     ['a relative URI', 'jwks.json', undefined, /jwksUri must be an absolute http: or https: URL; received "jwks.json"\./],
     ['a file URI', 'file:///etc/jwks.json', undefined, /jwksUri must be an absolute http: or https: URL/],
-    ['credentials in the URI', 'https://user:pass@id.example.com/jwks', undefined, /jwksUri must not contain credentials/],
+    [
+      'credentials in the URI',
+      'https://user:pass@id.example.com/jwks',
+      undefined,
+      /jwksUri must not contain credentials; the endpoint is fetched without authentication\./,
+    ],
     ['an empty URI', '', undefined, /jwksUri must be a non-empty string/],
     ['a short maximum age', 'https://id.example.com/jwks', { maxAgeMs: 10 }, /jwks\.maxAgeMs must be an integer from 1000 to 86400000 ms; received 10\./],
     ['a negative cooldown', 'https://id.example.com/jwks', { cooldownMs: -1 }, /jwks\.cooldownMs .*received -1\./],
@@ -77,6 +82,11 @@ describe('resolveIntrospectionOptions', () => {
     ['a missing client id', { url: 'https://id.example.com/i', clientSecret: 'b' }, /introspection\.clientId must be a non-empty string/],
     ['a missing client secret', { url: 'https://id.example.com/i', clientId: 'a' }, /introspection\.clientSecret must be a non-empty string\./],
     ['an unknown option', { url: 'https://id.example.com/i', clientId: 'a', clientSecret: 'b', scope: 'x' }, /introspection received an unknown option "scope"/],
+    [
+      'credentials in the URL',
+      { url: 'https://a:b@id.example.com/i', clientId: 'a', clientSecret: 'b' },
+      /introspection\.url must not contain credentials; pass them as introspection\.clientId and introspection\.clientSecret instead\./,
+    ],
   ])('rejects %s', (_name, options, message) => {
     expect(() => resolveIntrospectionOptions(options)).toThrow(message);
   });

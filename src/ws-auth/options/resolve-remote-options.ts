@@ -86,7 +86,12 @@ function requireHttpUrl(path: string, value: unknown): string {
     throw new TypeError(`${path} must be an absolute http: or https: URL; received ${describeReceived(text)}.`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new TypeError(`${path} must not contain credentials; pass them as options instead.`);
+    // A URL's credentials would reach the options log line, so they are refused in any case.
+    const instead =
+      path === 'introspection.url'
+        ? 'pass them as introspection.clientId and introspection.clientSecret instead'
+        : 'the endpoint is fetched without authentication';
+    throw new TypeError(`${path} must not contain credentials; ${instead}.`);
   }
   return url.toString();
 }
