@@ -184,6 +184,7 @@ describe('POST /auth/revoke (e2e)', () => {
       disconnectedSockets: 1,
       removedCacheEntries: 1,
       keptUntil: new Date((seconds(clock.now()) + 600) * 1000).toISOString(),
+      broadcast: false,
     });
     await expect(revokedEvent).resolves.toMatchObject({ code: WsAuthErrorCode.TOKEN_REVOKED });
     await expect(disconnected).resolves.toBe('io server disconnect');

@@ -12,6 +12,8 @@ export interface RevocationResponse {
   removedCacheEntries: number;
   /** Time until which the server keeps the revocation, ISO 8601. */
   keptUntil: string;
+  /** Whether the revocation was sent to the other servers of the cluster. */
+  broadcast: boolean;
 }
 
 /** Revokes tokens on behalf of an administrator, who authenticates with a bearer token. */
@@ -35,6 +37,7 @@ export class RevocationController {
       disconnectedSockets: result.disconnectedSockets,
       removedCacheEntries: result.removedCacheEntries,
       keptUntil: new Date(result.keptUntil).toISOString(),
+      broadcast: result.broadcast,
     };
   }
 }

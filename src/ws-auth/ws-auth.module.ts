@@ -31,6 +31,7 @@ import { JwksKeyProvider } from './remote/jwks-key.provider.js';
 import { DefaultTokenVerifier } from './verification/default-token.verifier.js';
 import { WsAuthRecorder } from './telemetry/ws-auth.recorder.js';
 import { RevocationList } from './revocation/revocation-list.js';
+import { RevocationBroadcaster } from './revocation/revocation-broadcaster.js';
 import { JwtTokenVerifier, readVerificationKey } from './verification/jwt-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
@@ -75,6 +76,7 @@ import { WsAuthService } from './ws-auth.service.js';
     TokenAuthenticator,
     AuthenticatedSockets,
     HandshakeAuthenticator,
+    RevocationBroadcaster,
     GatewayHandshakeBinder,
     WsAuthGuard,
     {

@@ -13,6 +13,7 @@ import { AuthenticatedSockets } from './handshake/authenticated-sockets.js';
 import { DeadlineScheduler } from './lifecycle/deadline-scheduler.js';
 import { TokenLifecycleService } from './lifecycle/token-lifecycle.service.js';
 import { resolveWsAuthOptions } from './options/resolve-options.js';
+import type { RevocationBroadcaster } from './revocation/revocation-broadcaster.js';
 import { RevocationList } from './revocation/revocation-list.js';
 import type { RevocationRequest } from './revocation/revocation-request.js';
 import type { TokenAuthenticator } from './verification/token-authenticator.js';
@@ -34,6 +35,26 @@ class RecordingCache {
   }
 }
 
+/** Broadcaster that records what it sends and lets a test deliver revocations of other servers. */
+class RecordingBroadcaster {
+  readonly sent: unknown[] = [];
+  sends = true;
+  private listener: ((payload: unknown) => void) | null = null;
+
+  onRemoteRevocation(listener: (payload: unknown) => void): void {
+    this.listener = listener;
+  }
+
+  send(revocation: unknown): boolean {
+    this.sent.push(revocation);
+    return this.sends;
+  }
+
+  deliver(payload: unknown): void {
+    this.listener?.(payload);
+  }
+}
+
 function setup() {
   const clock = new TestClock(T0);
   const options = resolveWsAuthOptions({ secret: 's'.repeat(32), maxTokenLifetimeMs: HOUR_MS });
@@ -42,7 +63,15 @@ function setup() {
   const lifecycle = new TokenLifecycleService(scheduler, sockets, {} as TokenAuthenticator, clock, options, noopRecorder());
   const revocations = new RevocationList(clock, options);
   const cache = new RecordingCache();
-  const service = new WsAuthService(revocations, cache as unknown as TokenCacheService, sockets, lifecycle, clock);
+  const broadcaster = new RecordingBroadcaster();
+  const service = new WsAuthService(
+    revocations,
+    cache as unknown as TokenCacheService,
+    sockets,
+    lifecycle,
+    clock,
+    broadcaster as unknown as RevocationBroadcaster,
+  );
 
   const connect = (sub: string, jti: string, extra: Partial<WsPrincipal> = {}): FakeSocket => {
     const socket = new FakeSocket({ sub, jti, scopes: [], expiresAt: T0 + 600_000, issuedAt: T0 - 1_000, claims: {}, ...extra });
@@ -50,7 +79,7 @@ function setup() {
     return socket;
   };
 
-  return { clock, scheduler, sockets, revocations, cache, service, connect };
+  return { clock, scheduler, sockets, revocations, cache, broadcaster, service, connect };
 }
 
 describe('WsAuthService', () => {
@@ -72,7 +101,7 @@ describe('WsAuthService', () => {
 
     const result = service.revoke({ jti: 'token-1' });
 
-    expect(result).toEqual({ disconnectedSockets: 1, removedCacheEntries: 2, keptUntil: T0 + 600_000 });
+    expect(result).toEqual({ disconnectedSockets: 1, removedCacheEntries: 2, keptUntil: T0 + 600_000, broadcast: true });
     expect(revoked.sent).toEqual([
       { event: 'auth:revoked', payload: { code: WsAuthErrorCode.TOKEN_REVOKED, message: 'Authentication token has been revoked.' } },
     ]);
@@ -114,7 +143,7 @@ describe('WsAuthService', () => {
 
     const result = service.revoke({ sub: 'alice' });
 
-    expect(result).toEqual({ disconnectedSockets: 0, removedCacheEntries: 2, keptUntil: T0 + HOUR_MS });
+    expect(result).toEqual({ disconnectedSockets: 0, removedCacheEntries: 2, keptUntil: T0 + HOUR_MS, broadcast: true });
     expect(cache.selectors).toEqual([{ sub: 'alice', issuedBefore: T0 }]);
     expect(revocations.isRevoked({ sub: 'alice', scopes: [], expiresAt: null, claims: {}, issuedAt: T0 - 1 })).toBe(true);
   });
@@ -149,5 +178,70 @@ describe('WsAuthService', () => {
     expect(revocations.size).toBe(0);
     expect(cache.selectors).toEqual([]);
     expect(logLine).not.toHaveBeenCalled();
+  });
+
+  describe('across servers', () => {
+    let warnLine: SpiedFunction<Logger['warn']>;
+
+    beforeEach(() => {
+      warnLine = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    });
+
+    afterEach(() => {
+      warnLine.mockRestore();
+    });
+
+    it('sends the revocation with issuedBefore filled in', () => {
+      const { service, broadcaster } = setup();
+
+      service.revoke({ sub: 'alice' });
+      service.revoke({ jti: 'token-1' });
+
+      expect(broadcaster.sent).toEqual([{ sub: 'alice', issuedBefore: T0 }, { jti: 'token-1' }]);
+    });
+
+    it('reports a revocation that was not sent', () => {
+      const { service, broadcaster } = setup();
+      broadcaster.sends = false;
+
+      expect(service.revoke({ jti: 'token-1' }).broadcast).toBe(false);
+    });
+
+    it('applies a revocation from another server', () => {
+      const { broadcaster, connect, revocations, cache } = setup();
+      const revoked = connect('alice', 'token-1');
+      const other = connect('bob', 'token-2');
+
+      broadcaster.deliver({ sub: 'alice', issuedBefore: T0 });
+
+      expect(revoked.connected).toBe(false);
+      expect(revoked.sentEvents()).toEqual(['auth:revoked']);
+      expect(other.connected).toBe(true);
+      expect(cache.selectors).toEqual([{ sub: 'alice', issuedBefore: T0 }]);
+      expect(revocations.size).toBe(1);
+      expect(broadcaster.sent).toEqual([]);
+      expect(logLine).toHaveBeenCalledWith(
+        `Applied a revocation from another server to the tokens of sub ${fingerprint('alice')}: disconnected 1 socket, ` +
+          'removed 2 cached verdicts, kept until 2030-01-01T01:00:00.000Z.',
+      );
+    });
+
+    it.each([
+      [{ token: 'secret-token-value' }, 'A revocation must have exactly one of jti or sub; received token.'],
+      [{ sub: 'alice', issuedBefore: 'yesterday' }, "A revocation's issuedBefore must be a time"],
+      ['not an object', 'A revocation must be an object'],
+    ])('ignores an invalid revocation from another server: %j', (payload, reason) => {
+      const { broadcaster, connect, revocations, cache } = setup();
+      const socket = connect('alice', 'token-1');
+
+      broadcaster.deliver(payload);
+
+      expect(socket.connected).toBe(true);
+      expect(revocations.size).toBe(0);
+      expect(cache.selectors).toEqual([]);
+      expect(warnLine).toHaveBeenCalledTimes(1);
+      expect(warnLine.mock.calls[0]?.[0]).toContain(`Ignored a revocation from another server: ${reason}`);
+      expect(String(warnLine.mock.calls[0]?.[0])).not.toContain('secret-token-value');
+    });
   });
 });

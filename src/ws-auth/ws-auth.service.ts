@@ -7,8 +7,9 @@ import { type Clock, WS_AUTH_CLOCK } from './clock/clock.js';
 import { AuthenticatedSockets } from './handshake/authenticated-sockets.js';
 import { readSocketPrincipal } from './handshake/socket-principal.js';
 import { TokenLifecycleService } from './lifecycle/token-lifecycle.service.js';
+import { RevocationBroadcaster } from './revocation/revocation-broadcaster.js';
 import { RevocationList } from './revocation/revocation-list.js';
-import { type RevocationRequest, resolveRevocationRequest } from './revocation/revocation-request.js';
+import { type ResolvedRevocation, type RevocationRequest, resolveRevocationRequest } from './revocation/revocation-request.js';
 import type { WsPrincipal } from './verification/ws-principal.js';
 import { fingerprint } from './logging/fingerprint.js';
 
@@ -20,7 +21,15 @@ export interface RevocationResult {
   readonly removedCacheEntries: number;
   /** Time in milliseconds since the epoch until which this process keeps the revocation. */
   readonly keptUntil: number;
+  /**
+   * Whether the revocation was sent to the other servers of the Socket.IO cluster, which apply it
+   * to their own sockets and caches. Only with the `broadcastRevocations` option.
+   */
+  readonly broadcast: boolean;
 }
+
+/** Changes that applying a revocation made in this process. */
+type LocalRevocationResult = Omit<RevocationResult, 'broadcast'>;
 
 /** Operations on the tokens of live sockets, for application code such as an admin endpoint. */
 @Injectable()
@@ -33,7 +42,10 @@ export class WsAuthService {
     @Inject(AuthenticatedSockets) private readonly sockets: AuthenticatedSockets,
     @Inject(TokenLifecycleService) private readonly lifecycle: TokenLifecycleService,
     @Inject(WS_AUTH_CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(RevocationBroadcaster) private readonly broadcaster: RevocationBroadcaster,
+  ) {
+    broadcaster.onRemoteRevocation((payload) => this.applyRemote(payload));
+  }
 
   /**
    * Revokes the token with a `jti`, or the tokens of a `sub` issued before `issuedBefore` (by
@@ -44,12 +56,35 @@ export class WsAuthService {
    * process receives `auth:revoked` and is disconnected before this call returns. The revocation
    * is kept until the matching tokens have expired, as `RevocationList` describes.
    *
+   * With `broadcastRevocations`, the revocation, with its `issuedBefore` filled in, is also sent
+   * to the other servers of the Socket.IO cluster, which apply it in the same way a moment later.
+   *
    * @throws TypeError when `request` is not `{ jti }` or `{ sub, issuedBefore? }` with a
    *   non-empty string and, if present, a finite, non-negative `issuedBefore`.
    */
   revoke(request: RevocationRequest): RevocationResult {
     const revocation = resolveRevocationRequest(request, this.clock.now());
 
+    const result = this.apply(revocation, 'Revoked');
+    const broadcast = this.broadcaster.send(revocation);
+    return { ...result, broadcast };
+  }
+
+  /** Applies a revocation that another server of the cluster sent; an invalid one is logged and ignored. */
+  private applyRemote(payload: unknown): void {
+    let revocation: ResolvedRevocation;
+    try {
+      revocation = resolveRevocationRequest(payload, this.clock.now());
+    } catch (error) {
+      // The message names fields, never their values.
+      this.logger.warn(`Ignored a revocation from another server: ${(error as Error).message}`);
+      return;
+    }
+
+    this.apply(revocation, 'Applied a revocation from another server to');
+  }
+
+  private apply(revocation: ResolvedRevocation, verb: string): LocalRevocationResult {
     const matching: Socket[] = [];
     const principals: WsPrincipal[] = [];
     for (const socket of this.sockets.values()) {
@@ -69,7 +104,7 @@ export class WsAuthService {
     // Log lines contain no claim value, so the revoked id appears as a fingerprint.
     const target = 'jti' in revocation ? `jti ${fingerprint(revocation.jti)}` : `sub ${fingerprint(revocation.sub)}`;
     this.logger.log(
-      `Revoked the tokens of ${target}: disconnected ${count(matching.length, 'socket')}, ` +
+      `${verb} the tokens of ${target}: disconnected ${count(matching.length, 'socket')}, ` +
         `removed ${count(removedCacheEntries, 'cached verdict')}, kept until ${new Date(keptUntil).toISOString()}.`,
     );
     return { disconnectedSockets: matching.length, removedCacheEntries, keptUntil };

@@ -11,6 +11,7 @@ import type { HandshakeAuthenticator, SocketMiddleware } from './handshake-authe
 import { thrownBy } from '../../../test/support/thrown-by.js';
 import { noopRecorder } from '../../../test/support/noop-recorder.js';
 import type { TokenLifecycleService } from '../lifecycle/token-lifecycle.service.js';
+import type { RevocationBroadcaster } from '../revocation/revocation-broadcaster.js';
 
 /** The part of Nest's `InstanceWrapper` that the binder reads. */
 interface FakeWrapper {
@@ -50,7 +51,9 @@ function setup(...metatypes: unknown[]) {
   const middleware: SocketMiddleware = (_socket, next) => next();
   const handshake = { middleware: () => middleware } as unknown as HandshakeAuthenticator;
   const lifecycle = { start: () => undefined } as unknown as TokenLifecycleService;
-  const binder = new GatewayHandshakeBinder(discovery, handshake, lifecycle);
+  const attached: unknown[] = [];
+  const broadcaster = { attach: (namespace: unknown) => attached.push(namespace) } as unknown as RevocationBroadcaster;
+  const binder = new GatewayHandshakeBinder(discovery, handshake, lifecycle, broadcaster);
 
   /** Creates the instance of provider `index`, as Nest does after constructing the binder. */
   const instantiate = (index: number): object => {
@@ -63,7 +66,7 @@ function setup(...metatypes: unknown[]) {
     return instance;
   };
 
-  return { binder, middleware, instantiate };
+  return { binder, middleware, instantiate, attached };
 }
 
 /** Assigns the server the way Nest's `WebSocketsController` does. */
@@ -122,13 +125,14 @@ describe('GatewayHandshakeBinder', () => {
     });
 
     it('protects a shared namespace once', () => {
-      const { binder, instantiate } = setup(classGuardedGateway(), classGuardedGateway());
+      const { binder, instantiate, attached } = setup(classGuardedGateway(), classGuardedGateway());
       const namespace = fakeNamespace();
 
       assignServer(instantiate(0), namespace);
       assignServer(instantiate(1), namespace);
 
       expect(namespace.use).toHaveBeenCalledTimes(1);
+      expect(attached).toEqual([namespace]);
       expect(() => binder.onApplicationBootstrap()).not.toThrow();
     });
 

@@ -7,6 +7,7 @@ import type { Namespace, Server, Socket } from 'socket.io';
 
 import { WsAuthGuard } from '../guard/ws-auth.guard.js';
 import { TokenLifecycleService } from '../lifecycle/token-lifecycle.service.js';
+import { RevocationBroadcaster } from '../revocation/revocation-broadcaster.js';
 import { HandshakeAuthenticator, type SocketMiddleware } from './handshake-authenticator.js';
 
 /**
@@ -43,6 +44,7 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
     @Inject(DiscoveryService) discovery: DiscoveryService,
     @Inject(HandshakeAuthenticator) handshake: HandshakeAuthenticator,
     @Inject(TokenLifecycleService) lifecycle: TokenLifecycleService,
+    @Inject(RevocationBroadcaster) private readonly broadcaster: RevocationBroadcaster,
   ) {
     this.middleware = handshake.middleware();
     this.startLifecycle = (socket) => lifecycle.start(socket);
@@ -113,6 +115,7 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
       // Registered before Nest subscribes the gateway's handleConnection, so it runs first. A
       // socket whose handshake is cut short after the middleware never connects, and is never tracked.
       namespace.on('connection', this.startLifecycle);
+      this.broadcaster.attach(namespace);
       this.protectedNamespaces.add(namespace);
     }
     this.protectedGateways.add(gatewayInstance);

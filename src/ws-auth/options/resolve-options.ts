@@ -54,6 +54,7 @@ export interface ResolvedWsAuthOptions {
   readonly logging: ResolvedWsAuthLoggingOptions;
   readonly expiryWarningLeadMs: number;
   readonly maxTokenLifetimeMs: number;
+  readonly broadcastRevocations: boolean;
 }
 
 /** Largest clock tolerance accepted: five minutes, beyond which expiry stops meaning much. */
@@ -89,6 +90,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof WsAuthModuleOptions>([
   'logging',
   'expiryWarningLeadMs',
   'maxTokenLifetimeMs',
+  'broadcastRevocations',
 ]);
 
 /**
@@ -168,6 +170,8 @@ export function resolveWsAuthOptions(options: WsAuthModuleOptions | undefined): 
       source.maxTokenLifetimeMs === undefined
         ? 86_400_000
         : requireInteger('maxTokenLifetimeMs', source.maxTokenLifetimeMs, 1_000, MAX_TOKEN_LIFETIME_LIMIT_MS, ' ms'),
+    broadcastRevocations:
+      source.broadcastRevocations === undefined ? false : requireBoolean('broadcastRevocations', source.broadcastRevocations),
   };
 }
 

@@ -138,4 +138,15 @@ export interface WsAuthModuleOptions {
    * @default 86_400_000 (24 hours)
    */
   maxTokenLifetimeMs?: number;
+
+  /**
+   * Whether `WsAuthService.revoke` also reaches the other servers of a Socket.IO cluster. The
+   * revocation is sent with Socket.IO's `serverSideEmit` through the adapter of the guarded
+   * namespaces, so it needs an adapter that supports it, such as `@socket.io/redis-adapter`.
+   * Each server then keeps the revocation, purges its cached verdicts and disconnects its own
+   * matching sockets. Leave it off with Socket.IO's default in-memory adapter, which does not
+   * support `serverSideEmit`.
+   * @default false
+   */
+  broadcastRevocations?: boolean;
 }
