@@ -65,6 +65,45 @@ describe('decodeJwtHeader', () => {
   ])('rejects %s', (_name, header) => {
     expect(decodeJwtHeader(`${header}.e30.sig`)).toBeNull();
   });
+
+  it('rejects an invalid header on every call', () => {
+    const token = `${segment({ typ: 'JWT' })}.e30.sig`;
+
+    expect(decodeJwtHeader(token)).toBeNull();
+    expect(decodeJwtHeader(token)).toBeNull();
+  });
+
+  it('returns one frozen header for tokens that share it', () => {
+    const header = segment({ alg: 'ES256', kid: 'shared' });
+
+    const first = decodeJwtHeader(`${header}.${segment({ sub: 'alice' })}.sig-a`);
+    const second = decodeJwtHeader(`${header}.${segment({ sub: 'bob' })}.sig-b`);
+
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('decodes a long header without keeping it', () => {
+    const token = `${segment({ alg: 'RS256', kid: 'k'.repeat(600) })}.e30.sig`;
+
+    expect(decodeJwtHeader(token)).toEqual({ alg: 'RS256', kid: 'k'.repeat(600) });
+    expect(decodeJwtHeader(token)).not.toBe(decodeJwtHeader(token));
+  });
+
+  // The cache is shared by this file's tests, so the test that fills it comes last.
+  it('decodes headers past the cache limit and keeps the cached ones', () => {
+    const cachedToken = `${segment({ alg: 'RS256', kid: 'first' })}.e30.sig`;
+    const cached = decodeJwtHeader(cachedToken);
+    for (let index = 0; index < 300; index += 1) {
+      expect(decodeJwtHeader(`${segment({ alg: 'RS256', kid: `key-${index}` })}.e30.sig`)).toEqual({ alg: 'RS256', kid: `key-${index}` });
+    }
+
+    const lateToken = `${segment({ alg: 'RS256', kid: 'late' })}.e30.sig`;
+
+    expect(decodeJwtHeader(cachedToken)).toBe(cached);
+    expect(decodeJwtHeader(lateToken)).toEqual({ alg: 'RS256', kid: 'late' });
+    expect(decodeJwtHeader(lateToken)).not.toBe(decodeJwtHeader(lateToken));
+  });
 });
 
 describe('hasJsonObjectPayload', () => {

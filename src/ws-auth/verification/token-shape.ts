@@ -20,16 +20,45 @@ export function isBearerTokenSyntax(token: string): boolean {
 
 /** Header fields of a JWT that decide how it is verified. */
 export interface JwtHeader {
-  alg: string;
-  kid?: string;
+  readonly alg: string;
+  readonly kid?: string;
 }
+
+/** Maximum number of header segments whose decoded header is kept; real issuers use a handful. */
+const HEADER_CACHE_MAX_ENTRIES = 256;
+
+/** Maximum length of a header segment that is kept, in characters, which bounds the cache to about 128 KiB. */
+const HEADER_CACHE_MAX_SEGMENT_LENGTH = 512;
+
+/**
+ * Decoded headers by header segment. The tokens of one issuer share a few headers (one per
+ * algorithm and key id), so this spares a base64url decode and a JSON parse per token, about
+ * 0.6 µs. Only valid headers are kept, and none once the cache is full, so tokens with random
+ * headers cannot grow it; they are decoded every time.
+ */
+const headersBySegment = new Map<string, JwtHeader>();
 
 /**
  * Decodes the JOSE header of a token already known to look like a JWT.
- * Returns `null` when the header is not base64url JSON with a string `alg`.
+ * Returns `null` when the header is not base64url JSON with a string `alg`. The returned object
+ * may be shared between calls and is frozen.
  */
 export function decodeJwtHeader(token: string): JwtHeader | null {
-  const header = decodeJsonObject(token.slice(0, token.indexOf('.')));
+  const segment = token.slice(0, token.indexOf('.'));
+  const cached = headersBySegment.get(segment);
+  if (cached !== undefined) {
+    return cached;
+  }
+
+  const header = parseJwtHeader(segment);
+  if (header !== null && headersBySegment.size < HEADER_CACHE_MAX_ENTRIES && segment.length <= HEADER_CACHE_MAX_SEGMENT_LENGTH) {
+    headersBySegment.set(segment, header);
+  }
+  return header;
+}
+
+function parseJwtHeader(segment: string): JwtHeader | null {
+  const header = decodeJsonObject(segment);
   if (header === null) {
     return null;
   }
@@ -38,7 +67,7 @@ export function decodeJwtHeader(token: string): JwtHeader | null {
   if (typeof alg !== 'string') {
     return null;
   }
-  return typeof kid === 'string' ? { alg, kid } : { alg };
+  return Object.freeze(typeof kid === 'string' ? { alg, kid } : { alg });
 }
 
 /** Tells whether the payload segment of a JWT-shaped token is base64url JSON of an object. */
