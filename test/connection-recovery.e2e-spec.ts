@@ -20,7 +20,7 @@ import {
 } from '../src/ws-auth/index.js';
 import { ManualTimer } from './support/manual-timer.js';
 import type { ConnectErrorEvent } from './support/socket-client.js';
-import { emitWithAck, nextEvent } from './support/socket-client.js';
+import { collectEvents, emitWithAck, nextEvent } from './support/socket-client.js';
 import { TestClock } from './support/test-clock.js';
 import { seconds, signHs256, TEST_SECRET } from './support/tokens.js';
 import { thrownByAsync } from './support/thrown-by.js';
@@ -88,8 +88,14 @@ describe('Connection state recovery (e2e)', () => {
     let socket: Socket | undefined;
     let authenticate: jest.SpiedFunction<TokenAuthenticator['authenticate']>;
 
-    function token(jti: string): string {
-      return signHs256({ sub: 'alice', jti, exp: seconds(clock.now()) + TOKEN_LIFETIME_SEC });
+    function token(jti: string, sub = 'alice'): string {
+      const nowSec = seconds(clock.now());
+      return signHs256({ sub, jti, iat: nowSec, exp: nowSec + TOKEN_LIFETIME_SEC });
+    }
+
+    /** Broadcasts a packet on the namespace while the dropped client is away. */
+    function publishWhileAway(text: string): void {
+      app.get(RecoveringGateway).server.emit('news', text);
     }
 
     /** Connects, receives one broadcast so the session can be restored, then drops the transport. */
@@ -163,6 +169,57 @@ describe('Connection state recovery (e2e)', () => {
       const error = await reconnect(client);
 
       expect(error).toBe(WsAuthErrorCode.TOKEN_REVOKED);
+      expect(client.connected).toBe(false);
+    });
+
+    it('delivers the packets missed while away', async () => {
+      const client = await connectAndDrop('jti-missed');
+      const news = collectEvents<string>(client, 'news');
+      publishWhileAway('while away');
+
+      expect(await reconnect(client)).toBeNull();
+      await emitWithAck(client, 'whoami', {});
+
+      expect(client.recovered).toBe(true);
+      expect(news).toEqual(['while away']);
+    });
+
+    it('drops the session of a token revoked while away', async () => {
+      const client = await connectAndDrop('jti-dropped');
+      const news = collectEvents<string>(client, 'news');
+      publishWhileAway('for the revoked token');
+      app.get(WsAuthService).revoke({ jti: 'jti-dropped' });
+      clock.advance(1_000);
+      client.auth = { token: token('jti-fresh') };
+
+      expect(await reconnect(client)).toBeNull();
+      await emitWithAck(client, 'whoami', {});
+
+      expect(client.recovered).toBe(false);
+      expect(news).toEqual([]);
+    });
+
+    it('drops the session of a token expired while away', async () => {
+      const client = await connectAndDrop('jti-lapsed');
+      const news = collectEvents<string>(client, 'news');
+      publishWhileAway('for the expired token');
+      clock.advance((TOKEN_LIFETIME_SEC + 1) * 1000);
+      client.auth = { token: token('jti-renewed') };
+
+      expect(await reconnect(client)).toBeNull();
+      await emitWithAck(client, 'whoami', {});
+
+      expect(client.recovered).toBe(false);
+      expect(news).toEqual([]);
+    });
+
+    it('rejects a recovered session for another subject', async () => {
+      const client = await connectAndDrop('jti-alice-session');
+      client.auth = { token: token('jti-bob', 'bob') };
+
+      const error = await reconnect(client);
+
+      expect(error).toBe(WsAuthErrorCode.FORBIDDEN);
       expect(client.connected).toBe(false);
     });
   });

@@ -32,6 +32,7 @@ import { DefaultTokenVerifier } from './verification/default-token.verifier.js';
 import { WsAuthRecorder } from './telemetry/ws-auth.recorder.js';
 import { RevocationList } from './revocation/revocation-list.js';
 import { RevocationBroadcaster } from './revocation/revocation-broadcaster.js';
+import { RecoveredSessions } from './handshake/recovered-sessions.js';
 import { JwtTokenVerifier, readVerificationKey } from './verification/jwt-token.verifier.js';
 import { TokenAuthenticator } from './verification/token-authenticator.js';
 import { TokenVerifier } from './verification/token-verifier.js';
@@ -77,6 +78,7 @@ import { WsAuthService } from './ws-auth.service.js';
     AuthenticatedSockets,
     HandshakeAuthenticator,
     RevocationBroadcaster,
+    RecoveredSessions,
     GatewayHandshakeBinder,
     WsAuthGuard,
     {

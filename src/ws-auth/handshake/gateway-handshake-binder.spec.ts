@@ -12,6 +12,7 @@ import { thrownBy } from '../../../test/support/thrown-by.js';
 import { noopRecorder } from '../../../test/support/noop-recorder.js';
 import type { TokenLifecycleService } from '../lifecycle/token-lifecycle.service.js';
 import type { RevocationBroadcaster } from '../revocation/revocation-broadcaster.js';
+import type { RecoveredSessions } from './recovered-sessions.js';
 
 /** The part of Nest's `InstanceWrapper` that the binder reads. */
 interface FakeWrapper {
@@ -53,7 +54,9 @@ function setup(...metatypes: unknown[]) {
   const lifecycle = { start: () => undefined } as unknown as TokenLifecycleService;
   const attached: unknown[] = [];
   const broadcaster = { attach: (namespace: unknown) => attached.push(namespace) } as unknown as RevocationBroadcaster;
-  const binder = new GatewayHandshakeBinder(discovery, handshake, lifecycle, broadcaster);
+  const protectedSessions: unknown[] = [];
+  const recoveredSessions = { protect: (namespace: unknown) => protectedSessions.push(namespace) } as unknown as RecoveredSessions;
+  const binder = new GatewayHandshakeBinder(discovery, handshake, lifecycle, broadcaster, recoveredSessions);
 
   /** Creates the instance of provider `index`, as Nest does after constructing the binder. */
   const instantiate = (index: number): object => {
@@ -66,7 +69,7 @@ function setup(...metatypes: unknown[]) {
     return instance;
   };
 
-  return { binder, middleware, instantiate, attached };
+  return { binder, middleware, instantiate, attached, protectedSessions };
 }
 
 /** Assigns the server the way Nest's `WebSocketsController` does. */
@@ -254,10 +257,20 @@ describe('GatewayHandshakeBinder', () => {
     });
 
     it('accepts recovery that runs middlewares', () => {
-      const { binder, instantiate } = setup(classGuardedGateway());
-      assignServer(instantiate(0), fakeNamespace({ connectionStateRecovery: { skipMiddlewares: false } }));
+      const { binder, instantiate, protectedSessions } = setup(classGuardedGateway());
+      const namespace = fakeNamespace({ connectionStateRecovery: { skipMiddlewares: false } });
+      assignServer(instantiate(0), namespace);
 
       expect(() => binder.onApplicationBootstrap()).not.toThrow();
+      expect(protectedSessions).toEqual([namespace]);
+    });
+
+    it('leaves session restore alone without recovery', () => {
+      const { instantiate, protectedSessions } = setup(classGuardedGateway());
+
+      assignServer(instantiate(0), fakeNamespace());
+
+      expect(protectedSessions).toEqual([]);
     });
   });
 

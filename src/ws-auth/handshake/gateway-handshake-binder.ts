@@ -9,6 +9,7 @@ import { WsAuthGuard } from '../guard/ws-auth.guard.js';
 import { TokenLifecycleService } from '../lifecycle/token-lifecycle.service.js';
 import { RevocationBroadcaster } from '../revocation/revocation-broadcaster.js';
 import { HandshakeAuthenticator, type SocketMiddleware } from './handshake-authenticator.js';
+import { RecoveredSessions } from './recovered-sessions.js';
 
 /**
  * Property that the binder declares, with Nest's own `@WebSocketServer()`, on every gateway
@@ -45,6 +46,7 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
     @Inject(HandshakeAuthenticator) handshake: HandshakeAuthenticator,
     @Inject(TokenLifecycleService) lifecycle: TokenLifecycleService,
     @Inject(RevocationBroadcaster) private readonly broadcaster: RevocationBroadcaster,
+    @Inject(RecoveredSessions) private readonly recoveredSessions: RecoveredSessions,
   ) {
     this.middleware = handshake.middleware();
     this.startLifecycle = (socket) => lifecycle.start(socket);
@@ -116,6 +118,9 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
       // socket whose handshake is cut short after the middleware never connects, and is never tracked.
       namespace.on('connection', this.startLifecycle);
       this.broadcaster.attach(namespace);
+      if (recoveryOptions(server) !== null) {
+        this.recoveredSessions.protect(namespace);
+      }
       this.protectedNamespaces.add(namespace);
     }
     this.protectedGateways.add(gatewayInstance);
@@ -127,16 +132,15 @@ export class GatewayHandshakeBinder implements OnApplicationBootstrap, OnModuleD
  * when recovery is off.
  */
 function recoverySkipsMiddlewares(server: Server | Namespace | undefined): unknown {
-  if (server === undefined) {
-    return false;
-  }
+  const recovery = server === undefined ? null : recoveryOptions(server);
+  return recovery === null ? false : recovery.skipMiddlewares;
+}
 
+/** Returns the connection state recovery options of the server, or `null` when recovery is off. */
+function recoveryOptions(server: Server | Namespace): { skipMiddlewares?: unknown } | null {
   const root = isRootServer(server) ? server : server.server;
   const recovery: unknown = root._opts.connectionStateRecovery;
-  if (typeof recovery !== 'object' || recovery === null) {
-    return false;
-  }
-  return (recovery as { skipMiddlewares?: unknown }).skipMiddlewares;
+  return typeof recovery === 'object' && recovery !== null ? recovery : null;
 }
 
 function isRootServer(server: Server | Namespace): server is Server {

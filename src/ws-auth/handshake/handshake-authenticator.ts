@@ -9,7 +9,7 @@ import { WsAuthRecorder } from '../telemetry/ws-auth.recorder.js';
 import { TokenAuthenticator } from '../verification/token-authenticator.js';
 import type { WsPrincipal } from '../verification/ws-principal.js';
 import { extractHandshakeToken } from './extract-token.js';
-import { writeSocketPrincipal } from './socket-principal.js';
+import { readSocketPrincipal, writeSocketPrincipal } from './socket-principal.js';
 import { WsAuthConnectError } from './ws-auth-connect-error.js';
 
 /** Socket.IO namespace middleware, as accepted by `namespace.use()`. */
@@ -53,7 +53,15 @@ export class HandshakeAuthenticator {
    * Verifies the handshake's token and, on success, stores the principal at `socket.data.user`.
    * `TokenLifecycleService.start` takes over once the socket has connected.
    *
-   * @throws WsAuthException with the denial code.
+   * A socket restored by Socket.IO's connection state recovery keeps the rooms of its session, so
+   * its new token must belong to the subject of that session, as for `auth:refresh`.
+   *
+   * NOTE: Socket.IO writes a recovered session's missed packets before this check runs, and
+   * `RecoveredSessions` cannot see the new token, so a client that switches to another subject
+   * on the same connection object has already received them when it gets `FORBIDDEN`.
+   *
+   * @throws WsAuthException with the denial code, `FORBIDDEN` for a recovered session of another
+   *   subject.
    */
   async authenticate(socket: Socket): Promise<WsPrincipal> {
     const extracted = extractHandshakeToken(socket.handshake, this.options);
@@ -61,7 +69,15 @@ export class HandshakeAuthenticator {
       throw new WsAuthException(extracted.code, extracted.message);
     }
 
+    const sessionPrincipal = socket.recovered ? readSocketPrincipal(socket) : undefined;
     const principal = await this.tokens.authenticate(extracted.token);
+    if (sessionPrincipal !== undefined && sessionPrincipal.sub !== principal.sub) {
+      throw new WsAuthException(
+        WsAuthErrorCode.FORBIDDEN,
+        'The recovered session belongs to another subject; connect with a new session to sign in as this one.',
+      );
+    }
+
     writeSocketPrincipal(socket, principal);
     return principal;
   }
