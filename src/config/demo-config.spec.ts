@@ -132,6 +132,9 @@ describe('readDemoConfig', () => {
       /Check WS_AUTH_CLOCK_TOLERANCE_SEC: clockToleranceSec must be a finite number from 0 to 300 seconds; received "soon"\./,
     ],
     ['WS_AUTH_REMOTE_TIMEOUT_MS', 'abc', /Check WS_AUTH_REMOTE_TIMEOUT_MS: remoteTimeoutMs must be an integer from 1 to 60000 ms; received "abc"\./],
+    ['WS_AUTH_REMOTE_TIMEOUT_MS', '0x10', /Check WS_AUTH_REMOTE_TIMEOUT_MS: remoteTimeoutMs must be an integer from 1 to 60000 ms; received "0x10"\./],
+    ['WS_AUTH_REMOTE_TIMEOUT_MS', '1e3', /received "1e3"\./],
+    ['PORT', '0x50', /PORT must be an integer from 0 to 65535; received "0x50"\./],
   ])('rejects %s=%s', (name, value, message) => {
     expect(() => readDemoConfig({ WS_AUTH_JWT_SECRET: SECRET, [name]: value })).toThrow(message);
   });

@@ -150,24 +150,25 @@ function readList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
     .filter((item) => item.length > 0);
 }
 
+/** A decimal number as people write it in configuration: no hexadecimal, exponent or `Infinity`. */
+const DECIMAL_NUMBER = /^-?\d+(\.\d+)?$/;
+
 /**
- * Reads a numeric variable. A value that is not a number is passed on as it is, so the module's
- * validation rejects it with the option's allowed range, and `checkModuleOptions` names the
- * variable.
+ * Reads a numeric variable written in decimal. Any other value is passed on as it is, so the
+ * module's validation rejects it with the option's allowed range, and `checkModuleOptions` names
+ * the variable.
  */
 function readNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') {
     return undefined;
   }
-
-  const value = Number(raw);
-  return Number.isFinite(value) ? value : (raw as unknown as number);
+  return DECIMAL_NUMBER.test(raw) ? Number(raw) : (raw as unknown as number);
 }
 
 function readPort(env: NodeJS.ProcessEnv): number {
-  const raw = env.PORT;
-  const port = raw === undefined || raw.trim() === '' ? 3000 : Number(raw);
+  const raw = env.PORT?.trim();
+  const port = raw === undefined || raw === '' ? 3000 : DECIMAL_NUMBER.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new DemoConfigError(`PORT must be an integer from 0 to 65535; received ${JSON.stringify(env.PORT)}.`);
   }

@@ -17,7 +17,7 @@ describe('describeEffectiveOptions', () => {
         'audience not checked; clockToleranceSec 0; requireExpiration true; maxTokenBytes 8192; query token off; ' +
         'cache on (maxEntries 10000, maxTtlMs 300000, negativeTtlMs 30000, negativeMaxEntries 1000); ' +
         'breaker (windowMs 10000 in 10 buckets, minimumCalls 5, failureThreshold 0.5, resetTimeoutMs 30000, ' +
-        'halfOpenMaxProbes 1, whenOpen use-cache); expiryWarningLeadMs 60000; maxTokenLifetimeMs 86400000; ' +
+        'halfOpenMaxProbes 1, whenOpen use-cache); expiryWarningLeadMs 60000; maxTokenLifetimeMs 86400000; revocations kept on this server; ' +
         "metrics registry of the module's own; failure summary at most every 60000 ms.",
     );
   });
@@ -43,6 +43,12 @@ describe('describeEffectiveOptions', () => {
     expect(line).toContain('introspection http://127.0.0.1:9000/introspect (clientId "gateway", clientSecret redacted, maxConnections unlimited)');
     expect(line).toContain('remoteTimeoutMs 1500');
     expect(line).not.toContain('client-secret-value');
+  });
+
+  it('describes revocations broadcast to the cluster', () => {
+    const line = describeEffectiveOptions(resolveWsAuthOptions({ secret: SECRET, broadcastRevocations: true }));
+
+    expect(line).toContain('revocations broadcast to the cluster');
   });
 
   it('describes the introspection connection limit', () => {

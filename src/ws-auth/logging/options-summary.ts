@@ -37,6 +37,7 @@ export function describeEffectiveOptions(options: ResolvedWsAuthOptions): string
       `halfOpenMaxProbes ${breaker.halfOpenMaxProbes}, whenOpen ${options.whenBreakerOpen})`,
     `expiryWarningLeadMs ${options.expiryWarningLeadMs}`,
     `maxTokenLifetimeMs ${options.maxTokenLifetimeMs}`,
+    `revocations ${options.broadcastRevocations ? 'broadcast to the cluster' : 'kept on this server'}`,
     `metrics registry ${options.metrics.registry === null ? "of the module's own" : 'from metrics.registry'}`,
     `failure summary at most every ${options.logging.failureSummaryIntervalMs} ms`,
   ];
