@@ -26,8 +26,8 @@ import type { BenchSettings } from './settings.js';
  *
  * Each section runs in a Node process of its own, started with `--section NAME`, which prints
  * its figures as JSON. In one shared process, the code compiled and the garbage left by one
- * section changed the figures of the next: fast-jwt's HS256 verification measured 5 µs to 27 µs
- * from run to run, and a cache hit through `TokenAuthenticator` 1 µs to 6 µs.
+ * section changed the figures of the next. A cache hit through `TokenAuthenticator`, for
+ * example, measured 1 µs in one full run and 6 µs in another.
  */
 
 const SECTIONS = {

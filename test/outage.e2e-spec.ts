@@ -69,17 +69,17 @@ describe('Identity provider outage (e2e)', () => {
     expect(ack.ok).toBe(true);
     await expect(received).resolves.toMatchObject({ from: 'alice', text: 'still here' });
 
-    // The provider holds its answer to the probe until the other two handshakes were refused,
+    // The provider delays its response to the probe until the other two handshakes were rejected,
     // so they arrive while the probe is in flight however slow the machine is.
     const probeAnswer = createGate();
     provider.introspectionBehaviour = { kind: 'held', release: probeAnswer.opened };
     clock.advance(RESET_TIMEOUT_MS);
-    let refused = 0;
+    let rejected = 0;
     const probes = await Promise.allSettled(
       ['dave-token', 'erin-token', 'frank-token'].map((token) =>
         connect(chat.chatUrl, { token }).catch((error: unknown) => {
-          refused += 1;
-          if (refused === 2) {
+          rejected += 1;
+          if (rejected === 2) {
             probeAnswer.open();
           }
           throw error;

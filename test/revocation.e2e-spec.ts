@@ -51,8 +51,8 @@ describe('Token revocation (e2e)', () => {
     await chat.close();
   });
 
-  // The server disconnects before `revoke` returns, which bounds the delay by the call itself
-  // rather than by a timer; the client then learns of it one network hop later.
+  // The server disconnects before `revoke` returns, so the delay is bounded by the call itself
+  // rather than by a timer. The client learns of it one network hop later.
   it('disconnects a revoked jti before returning', async () => {
     const revoked = await open('alice', 'jti-a1');
     const sameUser = await open('alice', 'jti-a2');
